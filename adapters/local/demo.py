@@ -1,0 +1,128 @@
+"""``dialoogbot demo``: a complete round in the terminal, with simulated colleagues.
+
+It runs the real thing end to end (scheduler, database, outbox, local channel) on the
+real clock at a fast pace; only the people are simulated. Their answers come from
+``demo_answers.yaml``, including a late answer, an edit and a private answer, so the
+summary at the end shows every feature a real round has.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from adapters.local.channel import PLATFORM, LocalChannel, person
+from bot.model import Cadence, Person
+from bot.outbound import Content, QuestionPost, SummaryPost
+from bot.scheduler import Ticker
+from bot.service import DialogueService
+
+ANSWERS = Path(__file__).resolve().parent / "demo_answers.yaml"
+COORDINATOR = person("Coördinator (jij)")
+
+
+@dataclass
+class DemoResult:
+    round_id: int
+    summary: SummaryPost
+
+
+class Colleagues:
+    """Answers each question as it appears, after a short, varied pause."""
+
+    def __init__(self, channel: LocalChannel, script: dict[str, Any], pace: float) -> None:
+        self.channel = channel
+        self.script = script
+        self.pace = pace
+        self.people = {p["name"]: person(p["name"]) for p in script["participants"]}
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.random = random.Random(7)
+        self.done = asyncio.Event()
+        self.summary: SummaryPost | None = None
+
+    async def on_post(self, message_id: str, content: Content) -> None:
+        if isinstance(content, SummaryPost) and content.summary.final:
+            self.summary = content
+            self.done.set()
+        if not isinstance(content, QuestionPost):
+            return
+        ref = content.ref
+        for name, text in (self.script["answers"].get(ref) or {}).items():
+            self._later(self.people[name], text, reply_to=message_id)
+        extras = self.script.get("extras", {})
+        private = extras.get("private")
+        if private and private["step"] == ref:
+            self._later(
+                self.people[private["name"]], private["text"], reply_to=message_id, private=True
+            )
+        late = extras.get("late_answer")
+        if late and late["after"] == ref:
+            target = self.channel.question_id(late["step"])
+            self._later(self.people[late["name"]], late["text"], reply_to=target)
+        edit = extras.get("edit")
+        if edit and edit["after"] == ref:
+            self._schedule(self._edit(self.people[edit["name"]], edit["step"], edit["text"]))
+
+    def _later(
+        self, who: Person, text: str, *, reply_to: str | None, private: bool = False
+    ) -> None:
+        async def answer() -> None:
+            await self._pause()
+            await self.channel.say(who, text.strip(), reply_to=reply_to, private=private)
+
+        self._schedule(answer())
+
+    async def _edit(self, who: Person, ref: str, text: str) -> None:
+        await self._pause()
+        question = self.channel.question_id(ref)
+        mine = [
+            mid
+            for mid, (author, target) in self.channel.said.items()
+            if author == who.key and target == question
+        ]
+        if mine:
+            await self.channel.edit(who, mine[0], text.strip())
+
+    async def _pause(self) -> None:
+        await asyncio.sleep(self.pace * self.random.uniform(0.15, 0.6))
+
+    def _schedule(self, work: Any) -> None:
+        task = asyncio.create_task(work)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+
+async def run_demo(
+    service: DialogueService,
+    *,
+    tempo: str = "1s",
+    tick: float = 0.2,
+    out: Callable[[str], None] = print,
+    channel_id: str | None = None,
+) -> DemoResult:
+    cadence = Cadence.parse(tempo)
+    if cadence.days:
+        raise ValueError("de demo draait in seconden of minuten, niet in dagen")
+    script = yaml.safe_load(ANSWERS.read_text(encoding="utf-8"))
+    channel = LocalChannel(service, channel_id or f"demo-{random.randrange(10**6):06d}", out=out)
+    colleagues = Colleagues(channel, script, pace=cadence.seconds)
+    channel.listeners.append(colleagues.on_post)
+    ticker = Ticker(service, PLATFORM, channel.send, interval=tick)
+    names = ", ".join(colleagues.people)
+    out(f"Demo: {names} doen mee; jij bent de coördinator. Eén stap per {tempo}.\n")
+    ticker.start()
+    try:
+        await channel.say(COORDINATOR, f"/dialoog start tempo={tempo}")
+        await colleagues.done.wait()
+        if colleagues.tasks:
+            await asyncio.gather(*colleagues.tasks)
+    finally:
+        ticker.stop()
+    assert colleagues.summary is not None
+    return DemoResult(colleagues.summary.round_id, colleagues.summary)

@@ -1,0 +1,1 @@
+"""Speed and memory of the hot paths, each next to a baseline measured in the same run."""

@@ -1,0 +1,173 @@
+"""``make bench``: how the engine, the service and the summary scale with a busy round.
+
+Each measurement stands next to a baseline taken in the same run on the same machine,
+so the numbers say something about our code rather than about the machine:
+
+- an answer through the whole service (load round, engine, diff, save) against a bare
+  INSERT of the same row: what the functional core and its safety cost per answer;
+- compiling and rendering the summary of a big round against ``json.dumps`` of the same
+  answers: what shaping the summary costs over merely touching the data;
+- a tick of the pure engine, against copying the round's step tuple.
+
+Memory is the peak traced allocation (tracemalloc) while loading a round with many answers,
+next to the size of the raw answer texts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from bot import engine
+from bot.model import AnswerGiven, ChannelRef, CommandGiven, Person, RoundSettings
+from bot.render import summary_markdown
+from bot.service import DialogueService
+from bot.summary import compile_summary
+from dialogues.cards import get_card
+from storage.db import Database
+from storage.models import AnswerRow
+from storage.repository import Repository
+
+PEOPLE = 30
+ANSWER = "Een antwoord van een gemiddelde lengte over Samen Opleiden in ons team. " * 4
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.current = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+
+def timed(label: str, runs: int, work: Callable[[], object]) -> float:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+async def atimed(runs: int, work: Callable[[int], Awaitable[object]]) -> float:
+    samples = []
+    for i in range(runs):
+        start = time.perf_counter()
+        await work(i)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def row(name: str, ours: float, base: float, unit: str = "ms") -> str:
+    scale = 1000 if unit == "ms" else 1_000_000
+    return f"{name:<44} {ours * scale:>10.3f} {base * scale:>10.3f} {ours / base:>8.1f}x"
+
+
+async def busy_round(directory: Path) -> tuple[DialogueService, ChannelRef]:
+    db = Database(f"sqlite+aiosqlite:///{directory / 'bench.db'}")
+    await db.migrate()
+    clock = Clock()
+    service = DialogueService(
+        db, cards=get_card, clock=clock, defaults=RoundSettings(card_id="dialoogkaart")
+    )
+    channel = ChannelRef("bench", "team")
+    coordinator = Person("bench", "coord", "Coördinator")
+    await service.command(CommandGiven(channel, coordinator, "start tempo=1s"))
+    for _ in range(30):
+        clock.current += timedelta(seconds=1)
+        await service.tick()
+    return service, channel
+
+
+async def main() -> None:
+    card = get_card("dialoogkaart")
+    print(f"{'measurement (median)':<44} {'ours ms':>10} {'base ms':>10} {'ratio':>9}")
+    with tempfile.TemporaryDirectory() as tmp:
+        service, channel = await busy_round(Path(tmp))
+        async with service.db.transaction() as session:
+            rnd = await Repository(session).active(channel)
+        assert rnd is not None
+
+        # Fill the round: every person answers every step.
+        n = 0
+        for step in range(len(rnd.steps)):
+            for person in range(PEOPLE):
+                n += 1
+                event = AnswerGiven(
+                    channel,
+                    Person("bench", f"u{person}", f"Deelnemer {person}"),
+                    f"m{n}",
+                    ANSWER,
+                    round_id=rnd.id,
+                    step_index=step,
+                )
+                await service.handle(event)
+
+        async def one_answer(i: int) -> None:
+            event = AnswerGiven(
+                channel,
+                Person("bench", "extra", "Extra"),
+                f"x{i}",
+                ANSWER,
+                round_id=rnd.id,
+                step_index=i % len(rnd.steps),
+            )
+            await service.handle(event)
+
+        async def bare_insert(i: int) -> None:
+            async with service.db.transaction() as session:
+                await session.execute(
+                    insert(AnswerRow).values(
+                        round_id=rnd.id,
+                        step_index=0,
+                        user_id="b",
+                        user_name="b",
+                        message_id=f"b{i}",
+                        text=ANSWER,
+                        private=False,
+                        given_at=datetime.now(UTC),
+                    )
+                )
+
+        ours = await atimed(50, one_answer)
+        base = await atimed(50, bare_insert)
+        print(row(f"answer via service ({n} answers in round)", ours, base))
+
+        async with service.db.transaction() as session:
+            full = await Repository(session).active(channel)
+        assert full is not None
+        now = datetime.now(UTC)
+        ours = timed("summary", 20, lambda: summary_markdown(compile_summary(card, full, now)))
+        texts = [(a.person.name, a.text) for a in full.answers]
+        base = timed("json", 20, lambda: json.dumps(texts))
+        print(row(f"summary compile+render ({len(full.answers)} answers)", ours, base))
+
+        ours = timed("tick", 200, lambda: engine.tick(full, now, card))
+        base = timed("copy", 200, lambda: tuple(list(full.steps)))
+        print(row("engine tick on a full round", ours, base))
+
+        tracemalloc.start()
+        async with service.db.transaction() as session:
+            loaded = await Repository(session).active(channel)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert loaded is not None
+        raw = sum(len(a.text.encode()) for a in loaded.answers)
+        print(
+            f"{'memory: load round (peak traced)':<44} {peak / 1e6:>9.2f}M {raw / 1e6:>9.2f}M "
+            f"{peak / raw:>8.1f}x   (base: raw answer text)"
+        )
+        await service.db.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

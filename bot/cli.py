@@ -1,0 +1,284 @@
+"""The ``dialoogbot`` command: the one place that wires settings, storage and adapters.
+
+Errors a person can cause (a broken card, an unknown round, a bad setting) end in a short
+message and a non-zero exit, never a traceback; ``DIALOOGBOT_LOG_LEVEL=DEBUG`` shows one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from pydantic import ValidationError
+
+from bot import i18n
+from bot.clock import SystemClock
+from bot.config import Settings
+from bot.render import summary_json, summary_markdown
+from bot.service import DialogueService
+from bot.summary import compile_summary
+from bot.texts import STATUS_WORDS
+from dialogues.cards import CardError, card_paths, get_card, load_builtin_cards, load_card
+from storage.db import Database
+from storage.repository import Repository
+
+app = typer.Typer(
+    help="dialoogbot: de Dialoogkaart als dialoog in je teamkanaal.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+cards_app = typer.Typer(help="Kaarten bekijken en controleren.", no_args_is_help=True)
+rounds_app = typer.Typer(help="Rondes bekijken.", no_args_is_help=True)
+db_app = typer.Typer(help="De database beheren.", no_args_is_help=True)
+app.add_typer(cards_app, name="cards")
+app.add_typer(rounds_app, name="rounds")
+app.add_typer(db_app, name="db")
+
+T = TypeVar("T")
+log = logging.getLogger("dialoogbot")
+
+
+class Fail(Exception):
+    """A problem to tell the person in one line, then exit non-zero."""
+
+
+def _settings() -> Settings:
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"DIALOOGBOT_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            for e in exc.errors()
+        )
+        typer.echo(f"Configuratie klopt niet: {problems}", err=True)
+        raise typer.Exit(1) from None
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    i18n.activate(settings.language)
+    return settings
+
+
+@asynccontextmanager
+async def _service(settings: Settings) -> Any:
+    db = Database(settings.database_url)
+    try:
+        await db.migrate()
+        yield DialogueService(
+            db,
+            cards=get_card,
+            clock=SystemClock(),
+            defaults=settings.round_defaults(),
+            coordinators=frozenset(settings.coordinators),
+        )
+    finally:
+        await db.close()
+
+
+def _run(work: Callable[[], Awaitable[T]]) -> T:
+    try:
+        return asyncio.run(work())  # type: ignore[arg-type]
+    except Fail as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        if log.isEnabledFor(logging.DEBUG):
+            raise
+        typer.echo(
+            f"Er ging iets mis: {exc.__class__.__name__}: {exc}\n"
+            "Meer details: zet DIALOOGBOT_LOG_LEVEL=DEBUG.",
+            err=True,
+        )
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def demo(
+    tempo: Annotated[str, typer.Option(help="Tijd tussen stappen: 1s, 2s, 1m…")] = "1s",
+) -> None:
+    """Een volledige ronde van de Dialoogkaart in de terminal, met gesimuleerde collega's."""
+    from adapters.local.demo import run_demo
+
+    settings = _settings()
+
+    async def work() -> None:
+        async with _service(settings) as service:
+            try:
+                result = await run_demo(service, tempo=tempo)
+            except ValueError as exc:
+                raise Fail(str(exc)) from None
+        typer.echo(
+            f"\nKlaar: ronde {result.round_id} is afgerond en bewaard.\n"
+            f"Bekijk ze later met: dialoogbot rounds list\n"
+            f"Exporteer de samenvatting met: dialoogbot summary {result.round_id} --format md"
+        )
+
+    _run(work)
+
+
+@app.command()
+def console(
+    channel: Annotated[str, typer.Option(help="Naam van het lokale kanaal")] = "lokaal",
+    name: Annotated[str, typer.Option("--as", help="Wie je bent")] = "Coördinator",
+) -> None:
+    """Zelf meedoen in een lokaal kanaal: typ als een of meer deelnemers."""
+    from adapters.local.console import run_console
+
+    settings = _settings()
+
+    async def work() -> None:
+        async with _service(settings) as service:
+            await run_console(service, channel_id=channel, name=name, tick=settings.tick_seconds)
+
+    _run(work)
+
+
+@cards_app.command("list")
+def cards_list() -> None:
+    """De ingebouwde kaarten."""
+    try:
+        cards = load_builtin_cards()
+    except CardError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    for card in cards.values():
+        count = len(card.questions())
+        typer.echo(f"{card.id}\t{card.title}\t{len(card.roles)} rollen, {count} vragen")
+
+
+@cards_app.command("show")
+def cards_show(card_id: Annotated[str, typer.Argument(help="Id van de kaart")]) -> None:
+    """Een kaart helemaal tonen."""
+    try:
+        card = get_card(card_id)
+    except KeyError as exc:
+        typer.echo(exc.args[0] if exc.args else str(exc), err=True)
+        raise typer.Exit(1) from None
+    except CardError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"# {card.title}\n\n{card.purpose}\n")
+    typer.echo(f"Opening: {card.opening.question}\n  {card.opening.invitation}\n")
+    for role in card.roles:
+        typer.echo(f"## {role.number}. {role.title}\n{role.description}\n")
+        for q in role.questions:
+            mark = " (aangevuld)" if q.reconstructed else ""
+            typer.echo(f"  {q.number}{mark} {q.text}")
+        typer.echo("")
+    typer.echo(f"{card.droomvraag.title}: {card.droomvraag.text}\n")
+    for item in card.evaluation:
+        typer.echo(f"{item.label}: {item.text}")
+    for note in card.footnotes:
+        typer.echo(f"\n* {note.term}: {note.text}")
+
+
+@cards_app.command("validate")
+def cards_validate(
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Kaartbestanden (standaard: alle)")
+    ] = None,
+) -> None:
+    """Kaarten controleren; fouten noemen bestand, regel en veld."""
+    failed = False
+    for path in files or card_paths():
+        try:
+            card = load_card(path)
+        except CardError as exc:
+            typer.echo(str(exc), err=True)
+            failed = True
+        else:
+            typer.echo(f"{path}: in orde ({card.id}, {len(card.questions())} vragen)")
+    if failed:
+        raise typer.Exit(1)
+
+
+@rounds_app.command("list")
+def rounds_list() -> None:
+    """Alle rondes: id, kanaal, kaart en status."""
+    settings = _settings()
+
+    async def work() -> None:
+        db = Database(settings.database_url)
+        try:
+            await db.migrate()
+            async with db.transaction() as session:
+                rows = await Repository(session).all()
+        finally:
+            await db.close()
+        if not rows:
+            typer.echo("Nog geen rondes.")
+        for row in rows:
+            thread = f"/{row.thread_id}" if row.thread_id else ""
+            state = STATUS_WORDS.get(row.status, row.status)  # type: ignore[call-overload]
+            created = row.created_at.strftime("%Y-%m-%d %H:%M")
+            typer.echo(
+                f"{row.id}\t{row.platform}:{row.channel_id}{thread}\t{row.card_id}\t{state}\t{created}"
+            )
+
+    _run(work)
+
+
+@app.command()
+def summary(
+    round_id: Annotated[int, typer.Argument(help="Id van de ronde (zie: rounds list)")],
+    format: Annotated[str, typer.Option("--format", "-f", help="md of json")] = "md",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Bestand")] = None,
+) -> None:
+    """De samenvatting van een ronde exporteren, met alle antwoorden."""
+    if format not in ("md", "json"):
+        typer.echo(f"Onbekend formaat ‘{format}’: kies md of json.", err=True)
+        raise typer.Exit(2)
+    settings = _settings()
+
+    async def work() -> str:
+        db = Database(settings.database_url)
+        try:
+            await db.migrate()
+            async with db.transaction() as session:
+                rnd = await Repository(session).get(round_id)
+        finally:
+            await db.close()
+        if rnd is None:
+            raise Fail(f"Ronde {round_id} bestaat niet. Zie: dialoogbot rounds list")
+        result = compile_summary(get_card(rnd.settings.card_id), rnd, SystemClock().now())
+        return summary_markdown(result) if format == "md" else summary_json(result)
+
+    text = _run(work)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"Geschreven: {output}")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Het databaseschema bijwerken (gebeurt ook bij elke start)."""
+    settings = _settings()
+
+    async def work() -> None:
+        db = Database(settings.database_url)
+        try:
+            await db.migrate()
+        finally:
+            await db.close()
+        typer.echo("Database is bijgewerkt.")
+
+    _run(work)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,325 @@
+"""One grammar for ``/dialoog …`` on every platform, with errors that teach the grammar.
+
+Coordinators type these in a chat box, often on a phone, so parsing is forgiving where it
+can be (Dutch and English words, any case, ``ma-vr`` or ``ma,di,wo``) and precise where it
+cannot: every error says what was wrong and what is allowed, in one short message.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.i18n import _
+from bot.model import Cadence
+
+
+class Action(StrEnum):
+    STATUS = "status"
+    PAUSE = "pause"
+    RESUME = "resume"
+    NEXT = "next"
+    SKIP = "skip"
+    SUMMARY = "summary"
+    STOP = "stop"
+    HELP = "help"
+
+
+VERBS: dict[str, Action | None] = {
+    "start": None,
+    "status": Action.STATUS,
+    "pauze": Action.PAUSE,
+    "pause": Action.PAUSE,
+    "hervat": Action.RESUME,
+    "resume": Action.RESUME,
+    "volgende": Action.NEXT,
+    "next": Action.NEXT,
+    "overslaan": Action.SKIP,
+    "skip": Action.SKIP,
+    "samenvatting": Action.SUMMARY,
+    "summary": Action.SUMMARY,
+    "stop": Action.STOP,
+    "help": Action.HELP,
+    "hulp": Action.HELP,
+}
+
+# option word -> StartCommand field
+OPTIONS: dict[str, str] = {
+    "rollen": "roles",
+    "roles": "roles",
+    "vragen": "questions",
+    "questions": "questions",
+    "tempo": "cadence",
+    "pace": "cadence",
+    "cadence": "cadence",
+    "tijd": "time_of_day",
+    "time": "time_of_day",
+    "dagen": "weekdays",
+    "days": "weekdays",
+    "vrij": "skip_dates",
+    "skip": "skip_dates",
+    "zone": "timezone",
+    "tz": "timezone",
+    "begin": "begin",
+    "from": "begin",
+}
+ANONYMOUS_WORDS = {"anoniem", "anonymous"}
+
+DAY_NAMES: dict[str, int] = {
+    "ma": 0, "maandag": 0, "mon": 0, "monday": 0,
+    "di": 1, "dinsdag": 1, "tue": 1, "tuesday": 1,
+    "wo": 2, "woensdag": 2, "wed": 2, "wednesday": 2,
+    "do": 3, "donderdag": 3, "thu": 3, "thursday": 3,
+    "vr": 4, "vrijdag": 4, "fri": 4, "friday": 4,
+    "za": 5, "zaterdag": 5, "sat": 5, "saturday": 5,
+    "zo": 6, "zondag": 6, "sun": 6, "sunday": 6,
+}  # fmt: skip
+
+_QUESTION = re.compile(r"^[1-9][0-9]*\.[1-9][0-9]*$")
+_TIME = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
+_MAX_SKIP_RANGE = timedelta(days=366)
+
+
+class CommandError(ValueError):
+    """A command that cannot be carried out; ``str()`` is the message for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class StartCommand:
+    card_id: str | None = None
+    roles: tuple[int, ...] = ()
+    questions: tuple[str, ...] = ()
+    cadence: Cadence | None = None
+    time_of_day: time | None = None
+    weekdays: frozenset[int] | None = None
+    skip_dates: tuple[date, ...] = ()
+    timezone: str | None = None
+    begin: date | None = None
+    anonymous: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ActionCommand:
+    action: Action
+    argument: str | None = None
+
+
+Command = StartCommand | ActionCommand
+
+
+def parse(text: str) -> Command:
+    words = text.split()
+    if not words:
+        return ActionCommand(Action.HELP)
+    verb, rest = words[0].casefold(), words[1:]
+    if verb not in VERBS:
+        raise CommandError(
+            _("Onbekend commando ‘{verb}’. Mogelijk: {verbs}.").format(
+                verb=_clip(words[0]), verbs=_verb_list()
+            )
+        )
+    action = VERBS[verb]
+    if action is None:
+        return _parse_start(rest)
+    if action is Action.SKIP:
+        if len(rest) > 1 or (rest and not _is_step_ref(rest[0])):
+            raise CommandError(
+                _("‘overslaan’ neemt hooguit één vraagnummer, bijvoorbeeld: overslaan 2.4")
+            )
+        return ActionCommand(action, rest[0].casefold() if rest else None)
+    if rest:
+        raise CommandError(
+            _("‘{verb}’ heeft geen opties; laat ‘{extra}’ weg.").format(
+                verb=verb, extra=_clip(" ".join(rest))
+            )
+        )
+    return ActionCommand(action)
+
+
+def _parse_start(words: list[str]) -> StartCommand:
+    values: dict[str, object] = {}
+    card_id: str | None = None
+    anonymous = False
+    for word in words:
+        key, sep, value = word.partition("=")
+        folded = key.casefold()
+        if not sep:
+            if folded in ANONYMOUS_WORDS:
+                anonymous = True
+            elif card_id is None and re.fullmatch(r"[a-z0-9][a-z0-9-]*", folded):
+                card_id = folded
+            else:
+                raise CommandError(_unknown_option(word))
+            continue
+        if folded not in OPTIONS:
+            raise CommandError(_unknown_option(word))
+        name = OPTIONS[folded]
+        if name in values:
+            raise CommandError(_("De optie ‘{key}’ staat er twee keer in.").format(key=key))
+        if not value:
+            raise CommandError(_("De optie ‘{key}’ heeft geen waarde.").format(key=key))
+        values[name] = _PARSERS[name](value)
+    return StartCommand(card_id=card_id, anonymous=anonymous, **values)  # type: ignore[arg-type]
+
+
+def _roles(value: str) -> tuple[int, ...]:
+    parts = [p for p in value.split(",") if p]
+    if not parts or not all(p.isdigit() and int(p) > 0 for p in parts):
+        raise CommandError(
+            _("‘rollen={value}’ klopt niet: geef rolnummers, bijvoorbeeld rollen=1,3").format(
+                value=_clip(value)
+            )
+        )
+    return tuple(dict.fromkeys(int(p) for p in parts))
+
+
+def _questions(value: str) -> tuple[str, ...]:
+    parts = [p for p in value.split(",") if p]
+    if not parts or not all(_QUESTION.match(p) for p in parts):
+        raise CommandError(
+            _("‘vragen={value}’ klopt niet: geef vraagnummers, bijvoorbeeld vragen=1.1,2.4").format(
+                value=_clip(value)
+            )
+        )
+    return tuple(dict.fromkeys(parts))
+
+
+def _cadence(value: str) -> Cadence:
+    try:
+        return Cadence.parse(value)
+    except ValueError:
+        raise CommandError(
+            _(
+                "‘tempo={value}’ klopt niet: gebruik dagen (1d), uren (4h), minuten (30m) "
+                "of seconden (30s)."
+            ).format(value=_clip(value))
+        ) from None
+
+
+def _time(value: str) -> time:
+    match = _TIME.match(value)
+    if not match:
+        raise CommandError(
+            _("‘tijd={value}’ klopt niet: gebruik uu:mm, bijvoorbeeld tijd=09:00").format(
+                value=_clip(value)
+            )
+        )
+    return time(int(match[1]), int(match[2]))
+
+
+def _days(value: str) -> frozenset[int]:
+    days: set[int] = set()
+    for part in value.casefold().split(","):
+        first, dash, last = part.partition("-")
+        if first not in DAY_NAMES or (dash and last not in DAY_NAMES):
+            raise CommandError(
+                _(
+                    "‘dagen={value}’ klopt niet: gebruik ma, di, wo, do, vr, za, zo, "
+                    "bijvoorbeeld dagen=ma-vr of dagen=ma,wo,vr"
+                ).format(value=_clip(value))
+            )
+        start = DAY_NAMES[first]
+        end = DAY_NAMES[last] if dash else start
+        days.update(range(start, end + 1) if start <= end else [*range(start, 7), *range(end + 1)])
+    return frozenset(days)
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        pass
+    match = re.fullmatch(r"(\d{1,2})-(\d{1,2})-(\d{4})", value)
+    if match:
+        try:
+            return date(int(match[3]), int(match[2]), int(match[1]))
+        except ValueError:
+            pass
+    raise CommandError(
+        _("‘{value}’ is geen datum: gebruik jjjj-mm-dd of dd-mm-jjjj.").format(value=_clip(value))
+    )
+
+
+def _skip_dates(value: str) -> tuple[date, ...]:
+    dates: list[date] = []
+    for part in (p for p in value.split(",") if p):
+        first, dots, last = part.partition("..")
+        start = _date(first)
+        end = _date(last) if dots else start
+        if end < start or end - start > _MAX_SKIP_RANGE:
+            raise CommandError(
+                _(
+                    "‘vrij={value}’ klopt niet: een periode loopt van vroeg naar laat en duurt "
+                    "hooguit een jaar, bijvoorbeeld vrij=2026-12-21..2027-01-01"
+                ).format(value=_clip(part))
+            )
+        dates.extend(start + timedelta(days=n) for n in range((end - start).days + 1))
+    return tuple(sorted(set(dates)))
+
+
+def _zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CommandError(
+            _("‘zone={value}’ is geen tijdzone; gebruik bijvoorbeeld zone=Europe/Amsterdam").format(
+                value=_clip(value)
+            )
+        ) from None
+    return value
+
+
+_PARSERS: dict[str, Callable[[str], object]] = {
+    "roles": _roles,
+    "questions": _questions,
+    "cadence": _cadence,
+    "time_of_day": _time,
+    "weekdays": _days,
+    "skip_dates": _skip_dates,
+    "timezone": _zone,
+    "begin": _date,
+}
+
+
+def _is_step_ref(word: str) -> bool:
+    return bool(_QUESTION.match(word))
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    """Keep echoed user input short; adapters escape it, this keeps replies readable."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _verb_list() -> str:
+    return "start, status, pauze, hervat, volgende, overslaan, samenvatting, stop, help"
+
+
+def _unknown_option(word: str) -> str:
+    return _(
+        "Onbekende optie ‘{word}’. Mogelijk bij start: een kaart (bijv. dialoogkaart), "
+        "rollen=1,3 · vragen=1.1,2.4 · tempo=1d · tijd=09:00 · dagen=ma-vr · "
+        "vrij=2026-12-21..2027-01-01 · begin=2026-12-01 · zone=Europe/Amsterdam · anoniem"
+    ).format(word=_clip(word))
+
+
+def help_text() -> str:
+    return _(
+        "Zo werkt de dialoog (typ /dialoog gevolgd door):\n"
+        "• start [kaart] [rollen=1,3] [vragen=1.1,2.4] [tempo=1d] [tijd=09:00] [dagen=ma-vr] "
+        "[vrij=2026-12-21..2027-01-01] [begin=2026-12-01] [zone=Europe/Amsterdam] [anoniem]"
+        " — start een ronde; wie start is coördinator\n"
+        "• status — waar staat de ronde?\n"
+        "• pauze / hervat — ronde stilzetten en weer verder laten gaan\n"
+        "• volgende — de volgende stap nu plaatsen\n"
+        "• overslaan [2.4] — de volgende (of genoemde) vraag niet stellen\n"
+        "• samenvatting — tussenstand, of de eindsamenvatting als de ronde klaar is\n"
+        "• stop — de ronde beëindigen\n"
+        "Antwoorden doe je in de draad onder een vraag. Een antwoord aanpassen of "
+        "verwijderen mag altijd; ook op eerdere vragen kun je nog reageren.\n"
+        "Engelse woorden werken ook: pause, resume, next, skip, summary, roles=, questions=, "
+        "pace=, time=, anonymous."
+    )

@@ -1,0 +1,366 @@
+"""The state machine of a round: (round, event, now) → (new round, posts, replies).
+
+Pure on purpose: no database, no network, no clock of its own. Everything a round does
+over weeks can be replayed in a test in milliseconds by feeding events and moving ``now``,
+and the service around it can save the new state and the messages it asks for in one
+transaction, which is what makes a restart safe.
+
+Rules worth knowing:
+- one step per tick: after downtime the round goes on where it stopped instead of
+  flooding the channel with every step it missed;
+- a skipped step is never posted; a paused round posts nothing but still takes answers;
+- answers are accepted in every state (late answers count, nothing typed is lost).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from bot import texts
+from bot.commands import Action, ActionCommand, CommandError, StartCommand, help_text
+from bot.i18n import _
+from bot.model import (
+    Answer,
+    AnswerDeleted,
+    AnswerEdited,
+    AnswerGiven,
+    ChannelRef,
+    Person,
+    Round,
+    RoundSettings,
+    Status,
+    Step,
+    StepKind,
+    StepState,
+    Tick,
+)
+from bot.outbound import NoticePost, Post, QuestionPost, Reply, SummaryPost
+from bot.school_days import first_due, next_due
+from bot.summary import compile_summary, step_label
+from dialogues.cards import Card
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What should happen: the round as it is now, and what to say."""
+
+    round: Round | None
+    posts: tuple[Post, ...] = ()
+    replies: tuple[Reply, ...] = ()
+
+
+def plan_steps(card: Card, settings: RoundSettings) -> tuple[Step, ...]:
+    """Opening, the chosen questions in card order, droomvraag, then the evaluation."""
+    for role in settings.roles:
+        if card.role(role) is None:
+            raise CommandError(
+                _("Rol {role} bestaat niet op deze kaart; kies uit {roles}.").format(
+                    role=role, roles=", ".join(str(r.number) for r in card.roles)
+                )
+            )
+    for number in settings.questions:
+        if card.question(number) is None:
+            raise CommandError(
+                _(
+                    "Vraag {number} staat niet op deze kaart (de vragen lopen van {first} tot "
+                    "{last})."
+                ).format(
+                    number=number,
+                    first=card.questions()[0][1].number,
+                    last=card.questions()[-1][1].number,
+                )
+            )
+    chosen_all = not settings.roles and not settings.questions
+    questions = [
+        Step(StepKind.QUESTION, q.number)
+        for role, q in card.questions()
+        if chosen_all or role.number in settings.roles or q.number in settings.questions
+    ]
+    return (
+        Step(StepKind.OPENING, "opening"),
+        *questions,
+        Step(StepKind.DROOMVRAAG, "droomvraag"),
+        *(Step(StepKind.EVALUATION, e.key) for e in card.evaluation),
+    )
+
+
+def new_round(
+    *,
+    channel: ChannelRef,
+    person: Person,
+    settings: RoundSettings,
+    card: Card,
+    now: datetime,
+    coordinators: Iterable[str] = (),
+) -> Round:
+    """A round that has not posted anything yet; due now unless it begins later.
+
+    The caller saves it (which gives it an id) and then ticks it, so the opening is posted
+    at once and through the same path as every later step.
+    """
+    steps = plan_steps(card, settings)
+    due = now
+    if settings.begin is not None:
+        due = max(now, first_due(settings.begin, settings))
+    return Round(
+        id=0,
+        channel=channel,
+        settings=settings,
+        status=Status.SCHEDULED,
+        steps=steps,
+        coordinators=frozenset({person.key, *coordinators}),
+        created_at=now,
+        started_by=person,
+        next_due=due,
+    )
+
+
+def scheduled_notice(rnd: Round) -> Post | None:
+    """Tell the channel when a round that begins later will begin."""
+    if rnd.status is not Status.SCHEDULED or rnd.next_due is None:
+        return None
+    text = _("{name} heeft een dialoogronde gepland; de eerste vraag verschijnt {when}.").format(
+        name=rnd.started_by.name, when=texts.moment(rnd.next_due, rnd.settings.timezone)
+    )
+    return Post(rnd.channel, NoticePost(round_id=rnd.id, text=text))
+
+
+def tick(rnd: Round, now: datetime, card: Card) -> Outcome:
+    """Post the step that is due, or the summary after the last one."""
+    if rnd.next_due is None or rnd.next_due > now:
+        return Outcome(rnd)
+    posts: list[Post] = []
+    if rnd.status is Status.SCHEDULED:
+        rnd = rnd.evolve(status=Status.RUNNING)
+        posts.append(Post(rnd.channel, NoticePost(round_id=rnd.id, text=texts.intro(rnd, card))))
+    elif rnd.status is not Status.RUNNING:
+        return Outcome(rnd)
+
+    index = rnd.next_step_index
+    if index is None:
+        rnd = rnd.evolve(status=Status.FINISHED, finished_at=now, next_due=None)
+        summary = compile_summary(card, rnd, now)
+        posts.append(Post(rnd.channel, SummaryPost(round_id=rnd.id, summary=summary)))
+        return Outcome(rnd, tuple(posts))
+
+    due = next_due(now, rnd.settings)
+    steps = list(rnd.steps)
+    steps[index] = replace(steps[index], state=StepState.POSTED, posted_at=now)
+    rnd = rnd.evolve(steps=tuple(steps), next_due=due)
+    posts.append(Post(rnd.channel, question_post(rnd, index, card, answer_until=due)))
+    return Outcome(rnd, tuple(posts))
+
+
+def question_post(rnd: Round, index: int, card: Card, answer_until: datetime) -> QuestionPost:
+    step = rnd.steps[index]
+    label, role, text = step_label(card, step.kind, step.ref)
+    counted = [i for i, s in enumerate(rnd.steps) if s.state is not StepState.SKIPPED]
+    return QuestionPost(
+        round_id=rnd.id,
+        step_index=index,
+        step_number=counted.index(index) + 1,
+        step_count=len(counted),
+        kind=step.kind,
+        ref=step.ref,
+        label=label,
+        role=role,
+        text=text,
+        invitation=card.opening.invitation if step.kind is StepKind.OPENING else None,
+        answer_until=answer_until,
+        timezone=rnd.settings.timezone,
+        anonymous=rnd.settings.anonymous,
+    )
+
+
+# --- commands --------------------------------------------------------------------------
+
+_COORDINATOR_ONLY = {
+    Action.PAUSE,
+    Action.RESUME,
+    Action.NEXT,
+    Action.SKIP,
+    Action.SUMMARY,
+    Action.STOP,
+}
+
+
+def is_coordinator(rnd: Round, person: Person, is_admin: bool) -> bool:
+    return is_admin or person.key in rnd.coordinators
+
+
+def command(
+    rnd: Round | None,
+    cmd: ActionCommand,
+    person: Person,
+    now: datetime,
+    card: Card | None,
+    *,
+    is_admin: bool = False,
+) -> Outcome:
+    """Carry out a command other than start on the channel's round (if there is one).
+
+    ``rnd`` is the channel's active round, or for status and summary its latest one.
+    """
+    if cmd.action is Action.HELP:
+        return _reply(rnd, person, help_text())
+    if rnd is None or card is None:
+        return _reply(rnd, person, _("Er loopt hier geen ronde. Start er een met: /dialoog start"))
+    if cmd.action is Action.STATUS:
+        return _reply(rnd, person, texts.status_line(rnd, card))
+    if cmd.action in _COORDINATOR_ONLY and not is_coordinator(rnd, person, is_admin):
+        return _reply(
+            rnd,
+            person,
+            _("Alleen een coördinator van deze ronde mag dat (coördinator: {name}).").format(
+                name=rnd.started_by.name
+            ),
+        )
+    if cmd.action is Action.SUMMARY:
+        summary = compile_summary(card, rnd, now)
+        return Outcome(rnd, (Post(rnd.channel, SummaryPost(round_id=rnd.id, summary=summary)),))
+    if not rnd.status.active:
+        return _reply(
+            rnd, person, _("Deze ronde is al afgelopen. Start een nieuwe met: /dialoog start")
+        )
+    handler = _HANDLERS[cmd.action]
+    return handler(rnd, cmd, person, now, card)
+
+
+def _pause(rnd: Round, cmd: ActionCommand, person: Person, now: datetime, card: Card) -> Outcome:
+    if rnd.status is Status.PAUSED:
+        return _reply(rnd, person, _("De ronde staat al op pauze. Verder gaan? /dialoog hervat"))
+    rnd = rnd.evolve(status=Status.PAUSED, paused_at=now)
+    text = _(
+        "{name} heeft de ronde gepauzeerd. Antwoorden op eerdere vragen blijven welkom."
+    ).format(name=person.name)
+    return Outcome(rnd, (Post(rnd.channel, NoticePost(round_id=rnd.id, text=text)),))
+
+
+def _resume(rnd: Round, cmd: ActionCommand, person: Person, now: datetime, card: Card) -> Outcome:
+    if rnd.status is not Status.PAUSED:
+        return _reply(rnd, person, _("De ronde staat niet op pauze."))
+    begun = rnd.current_step_index is not None
+    due = max(rnd.next_due or now, now)
+    rnd = rnd.evolve(
+        status=Status.RUNNING if begun else Status.SCHEDULED, paused_at=None, next_due=due
+    )
+    text = _("{name} heeft de ronde hervat; de volgende stap volgt {when}.").format(
+        name=person.name, when=texts.moment(due, rnd.settings.timezone) if due > now else _("nu")
+    )
+    resumed = Post(rnd.channel, NoticePost(round_id=rnd.id, text=text))
+    after = tick(rnd, now, card)
+    return Outcome(after.round, (resumed, *after.posts))
+
+
+def _next(rnd: Round, cmd: ActionCommand, person: Person, now: datetime, card: Card) -> Outcome:
+    if rnd.status is Status.PAUSED:
+        return _reply(rnd, person, _("De ronde staat op pauze. Eerst verder? /dialoog hervat"))
+    return tick(rnd.evolve(next_due=now), now, card)
+
+
+def _skip(rnd: Round, cmd: ActionCommand, person: Person, now: datetime, card: Card) -> Outcome:
+    if cmd.argument is None:
+        index = rnd.next_step_index
+    else:
+        index = next(
+            (i for i, s in enumerate(rnd.steps) if s.ref == cmd.argument),
+            None,
+        )
+        if index is None:
+            return _reply(
+                rnd, person, _("Vraag {ref} hoort niet bij deze ronde.").format(ref=cmd.argument)
+            )
+        if rnd.steps[index].state is not StepState.PENDING:
+            return _reply(
+                rnd,
+                person,
+                _("Vraag {ref} is al gesteld of overgeslagen.").format(ref=cmd.argument),
+            )
+    if index is None:
+        return _reply(rnd, person, _("Er is geen vraag meer om over te slaan."))
+    steps = list(rnd.steps)
+    steps[index] = replace(steps[index], state=StepState.SKIPPED)
+    rnd = rnd.evolve(steps=tuple(steps))
+    label, _role, _text = step_label(card, steps[index].kind, steps[index].ref)
+    return _reply(
+        rnd, person, _("Overgeslagen: {label}. Die stap wordt niet gesteld.").format(label=label)
+    )
+
+
+def _stop(rnd: Round, cmd: ActionCommand, person: Person, now: datetime, card: Card) -> Outcome:
+    rnd = rnd.evolve(status=Status.CANCELLED, finished_at=now, next_due=None, paused_at=None)
+    text = _(
+        "{name} heeft de ronde gestopt. De coördinator kan de antwoorden nog opvragen met "
+        "/dialoog samenvatting."
+    ).format(name=person.name)
+    return Outcome(rnd, (Post(rnd.channel, NoticePost(round_id=rnd.id, text=text)),))
+
+
+_HANDLERS = {
+    Action.PAUSE: _pause,
+    Action.RESUME: _resume,
+    Action.NEXT: _next,
+    Action.SKIP: _skip,
+    Action.STOP: _stop,
+}
+
+
+def _reply(rnd: Round | None, person: Person, text: str) -> Outcome:
+    return Outcome(rnd, replies=(Reply(person, text),))
+
+
+# --- answers ---------------------------------------------------------------------------
+
+
+def answer(rnd: Round, event: AnswerGiven, step_index: int, now: datetime) -> Outcome:
+    """Keep an answer. A redelivered message (same id) is kept once."""
+    if any(a.message_id == event.message_id for a in rnd.answers):
+        return Outcome(rnd)
+    if not 0 <= step_index < len(rnd.steps) or rnd.steps[step_index].state is not StepState.POSTED:
+        return _reply(rnd, event.person, _("Op deze vraag kun je (nog) niet antwoorden."))
+    given = Answer(
+        step_index=step_index,
+        person=event.person,
+        message_id=event.message_id,
+        text=event.text,
+        given_at=now,
+        private=event.private,
+    )
+    rnd = rnd.evolve(answers=(*rnd.answers, given))
+    if not event.private:
+        return Outcome(rnd)
+    text = _("Dank je, je antwoord is bewaard. Het verschijnt pas in de eindsamenvatting")
+    text += _(", zonder je naam.") if rnd.settings.anonymous else "."
+    return _reply(rnd, event.person, text)
+
+
+def edit(rnd: Round, event: AnswerEdited, now: datetime) -> Outcome:
+    """An edit replaces the answer's text; edits of other messages are not ours to keep."""
+    answers = tuple(
+        replace(a, text=event.text, edited_at=now) if a.message_id == event.message_id else a
+        for a in rnd.answers
+    )
+    return Outcome(rnd.evolve(answers=answers))
+
+
+def delete(rnd: Round, event: AnswerDeleted) -> Outcome:
+    answers = tuple(a for a in rnd.answers if a.message_id != event.message_id)
+    return Outcome(rnd.evolve(answers=answers))
+
+
+__all__ = [
+    "Outcome",
+    "StartCommand",
+    "Tick",
+    "answer",
+    "command",
+    "delete",
+    "edit",
+    "is_coordinator",
+    "new_round",
+    "plan_steps",
+    "scheduled_notice",
+    "tick",
+]

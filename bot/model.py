@@ -1,0 +1,230 @@
+"""Neutral types shared by the engine, the service, storage and every adapter.
+
+These are the only shapes that cross the boundary between a chat platform and the engine,
+which is what keeps Slack and Telegram types out of ``bot/``. Everything is immutable:
+the engine returns new values instead of changing old ones, so a step can be replayed
+or compared in a test without hidden state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
+from enum import StrEnum
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRef:
+    """Where a round lives: a channel, or one topic/thread inside it.
+
+    A round is keyed by the channel, never by a person: the whole group shares one round.
+    ``thread_id`` is a Telegram forum topic; ``None`` means the channel itself.
+    """
+
+    platform: str
+    channel_id: str
+    thread_id: str | None = None
+
+    def __str__(self) -> str:
+        topic = f"/{self.thread_id}" if self.thread_id else ""
+        return f"{self.platform}:{self.channel_id}{topic}"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A participant, keyed by platform and user id; the name is only for display."""
+
+    platform: str
+    user_id: str
+    name: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.user_id}"
+
+
+class Status(StrEnum):
+    SCHEDULED = "scheduled"
+    RUNNING = "running"
+    PAUSED = "paused"
+    FINISHED = "finished"
+    CANCELLED = "cancelled"
+
+    @property
+    def active(self) -> bool:
+        return self in (Status.SCHEDULED, Status.RUNNING, Status.PAUSED)
+
+
+class StepKind(StrEnum):
+    OPENING = "opening"
+    QUESTION = "question"
+    DROOMVRAAG = "droomvraag"
+    EVALUATION = "evaluation"
+
+
+class StepState(StrEnum):
+    PENDING = "pending"
+    POSTED = "posted"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One thing the group is asked. ``ref`` is the card item: "1.1", or an evaluation key."""
+
+    kind: StepKind
+    ref: str
+    state: StepState = StepState.PENDING
+    posted_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cadence:
+    """Time between steps: whole school days, or a fixed number of seconds."""
+
+    days: int = 0
+    seconds: int = 0
+
+    def __post_init__(self) -> None:
+        if (self.days > 0) == (self.seconds > 0):
+            raise ValueError("a cadence is either days or seconds, and positive")
+
+    @classmethod
+    def parse(cls, text: str) -> Cadence:
+        """Read ``1d``, ``4h``, ``30m`` or ``30s``; raises ValueError on anything else."""
+        text = text.strip().lower()
+        units = {"d": 0, "h": 3600, "m": 60, "s": 1}
+        if len(text) < 2 or text[-1] not in units or not text[:-1].isdigit():
+            raise ValueError(text)
+        amount = int(text[:-1])
+        if amount <= 0:
+            raise ValueError(text)
+        if text[-1] == "d":
+            return cls(days=amount)
+        return cls(seconds=amount * units[text[-1]])
+
+    def __str__(self) -> str:
+        if self.days:
+            return f"{self.days}d"
+        for suffix, size in (("h", 3600), ("m", 60)):
+            if self.seconds % size == 0:
+                return f"{self.seconds // size}{suffix}"
+        return f"{self.seconds}s"
+
+
+WEEKDAYS_MON_FRI: frozenset[int] = frozenset(range(5))
+
+
+@dataclass(frozen=True, slots=True)
+class RoundSettings:
+    """Everything a coordinator chose when starting a round."""
+
+    card_id: str
+    roles: tuple[int, ...] = ()
+    questions: tuple[str, ...] = ()
+    cadence: Cadence = field(default_factory=lambda: Cadence(days=1))
+    time_of_day: time = time(9, 0)
+    timezone: str = "Europe/Amsterdam"
+    weekdays: frozenset[int] = WEEKDAYS_MON_FRI
+    skip_dates: tuple[date, ...] = ()
+    anonymous: bool = False
+    begin: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One message of one person to one step. A person may give several, kept in order."""
+
+    step_index: int
+    person: Person
+    message_id: str
+    text: str
+    given_at: datetime
+    private: bool = False
+    edited_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    """The whole state of one round; the engine maps (Round, event, now) to a new Round."""
+
+    id: int
+    channel: ChannelRef
+    settings: RoundSettings
+    status: Status
+    steps: tuple[Step, ...]
+    coordinators: frozenset[str]
+    created_at: datetime
+    started_by: Person
+    next_due: datetime | None = None
+    paused_at: datetime | None = None
+    finished_at: datetime | None = None
+    answers: tuple[Answer, ...] = ()
+    version: int = 0
+
+    def evolve(self, **changes: object) -> Round:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def next_step_index(self) -> int | None:
+        """The first step still to post, or None when only the summary is left."""
+        return next((i for i, s in enumerate(self.steps) if s.state is StepState.PENDING), None)
+
+    @property
+    def current_step_index(self) -> int | None:
+        """The step posted last: the one the group is answering now."""
+        posted = [i for i, s in enumerate(self.steps) if s.state is StepState.POSTED]
+        return posted[-1] if posted else None
+
+
+# --- inputs -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CommandGiven:
+    """``/dialoog …`` typed by someone. ``is_admin`` is the platform's own say (chat admin)."""
+
+    channel: ChannelRef
+    person: Person
+    text: str
+    is_admin: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerGiven:
+    """A reply to a posted question. ``reply_to`` is the platform id of the question's message.
+
+    A private answer (given outside the channel, e.g. in a modal or a direct chat) names
+    the round and step itself instead, because it has no message in the channel to reply to.
+    """
+
+    channel: ChannelRef
+    person: Person
+    message_id: str
+    text: str
+    reply_to: str | None = None
+    round_id: int | None = None
+    step_index: int | None = None
+    private: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerEdited:
+    channel: ChannelRef
+    person: Person
+    message_id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerDeleted:
+    channel: ChannelRef
+    message_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    """The clock moved: post whatever is due."""
+
+
+Event = CommandGiven | AnswerGiven | AnswerEdited | AnswerDeleted | Tick

@@ -1,0 +1,54 @@
+"""APScheduler wakes the service; the database decides what is due.
+
+The scheduler keeps no job per round: a restart would lose in-memory jobs, and APScheduler
+3's job stores must not be shared between processes. Instead one interval job asks the
+database for due rounds (an atomic claim) and then empties the outbox. Any number of
+processes can run this safely.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.service import DialogueService, Sender
+
+log = logging.getLogger(__name__)
+
+
+async def wake(service: DialogueService, platform: str, send: Sender) -> None:
+    """One scheduler run: advance due rounds, then deliver what they said."""
+    try:
+        await service.tick()
+        await service.deliver(platform, send)
+    except Exception:
+        # Logged, not raised: the next run tries again, and APScheduler would only log it.
+        log.exception("scheduler run failed")
+
+
+class Ticker:
+    """Owns the APScheduler instance for one adapter's process."""
+
+    def __init__(
+        self, service: DialogueService, platform: str, send: Sender, interval: float
+    ) -> None:
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self.scheduler.add_job(
+            wake,
+            "interval",
+            seconds=interval,
+            args=[service, platform, send],
+            id="wake",
+            max_instances=1,
+            coalesce=True,
+            next_run_time=datetime.now(UTC),
+        )
+
+    def start(self) -> None:
+        self.scheduler.start()
+
+    def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)

@@ -1,0 +1,64 @@
+"""When the next step is due: school days, the round's time of day and its time zone.
+
+A school team answers one question a day, so a daily cadence counts school days: the
+round's weekdays, minus Dutch public holidays and the dates the coordinator skips
+(holidays). Shorter cadences (hours, minutes, seconds) are for a study day or a demo
+and simply run on the clock.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from bot.model import RoundSettings
+
+_SEARCH_LIMIT_DAYS = 366 * 2
+
+
+@cache
+def _public_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("NL", years=year).keys())
+
+
+def is_school_day(day: date, settings: RoundSettings) -> bool:
+    return (
+        day.weekday() in settings.weekdays
+        and day not in settings.skip_dates
+        and day not in _public_holidays(day.year)
+    )
+
+
+def next_due(after: datetime, settings: RoundSettings) -> datetime:
+    """The moment one cadence after ``after`` (aware), in UTC."""
+    cadence = settings.cadence
+    if cadence.seconds:
+        return after + timedelta(seconds=cadence.seconds)
+    zone = ZoneInfo(settings.timezone)
+    day = after.astimezone(zone).date()
+    remaining = cadence.days
+    for _ in range(_SEARCH_LIMIT_DAYS):
+        day += timedelta(days=1)
+        if is_school_day(day, settings):
+            remaining -= 1
+            if remaining == 0:
+                return datetime.combine(day, settings.time_of_day, zone).astimezone(UTC)
+    raise ValueError("no school day within two years: check weekdays and skipped dates")
+
+
+def first_due(begin: date, settings: RoundSettings) -> datetime:
+    """The first school day on or after ``begin``, at the round's time of day."""
+    zone = ZoneInfo(settings.timezone)
+    day = begin
+    for _ in range(_SEARCH_LIMIT_DAYS):
+        if is_school_day(day, settings):
+            return datetime.combine(day, settings.time_of_day, zone).astimezone(UTC)
+        day += timedelta(days=1)
+    raise ValueError("no school day within two years: check weekdays and skipped dates")
+
+
+def local(moment: datetime, timezone: str) -> datetime:
+    return moment.astimezone(ZoneInfo(timezone))

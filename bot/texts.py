@@ -1,0 +1,108 @@
+"""Sentences the engine composes from a round: schedules, moments, status lines.
+
+Kept apart from the engine's decisions so the state machine reads as rules, and so the
+wording can be reviewed in one place. Dates use Babel's Dutch calendar names.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from babel.dates import format_datetime
+
+from bot.i18n import _, ngettext
+from bot.model import Cadence, Round, Status, StepState
+from bot.school_days import local
+from dialogues.cards import Card
+
+
+def moment(when: datetime, timezone: str) -> str:
+    """ "dinsdag 24 november om 09:00" in the round's time zone."""
+    return format_datetime(local(when, timezone), "EEEE d MMMM 'om' HH:mm", locale="nl")
+
+
+def cadence_phrase(cadence: Cadence, time_text: str) -> str:
+    if cadence.days == 1:
+        return _("elke schooldag om {time}").format(time=time_text)
+    if cadence.days:
+        return _("om de {n} schooldagen om {time}").format(n=cadence.days, time=time_text)
+    seconds = cadence.seconds
+    if seconds % 3600 == 0:
+        n = seconds // 3600
+        return ngettext("elk uur", "elke {n} uur", n).format(n=n)
+    if seconds % 60 == 0:
+        n = seconds // 60
+        return ngettext("elke minuut", "elke {n} minuten", n).format(n=n)
+    return ngettext("elke seconde", "elke {n} seconden", seconds).format(n=seconds)
+
+
+def schedule_phrase(rnd: Round) -> str:
+    settings = rnd.settings
+    return cadence_phrase(settings.cadence, settings.time_of_day.strftime("%H:%M"))
+
+
+def intro(rnd: Round, card: Card) -> str:
+    steps = sum(1 for s in rnd.steps if s.state is not StepState.SKIPPED)
+    lines = [
+        _("Welkom bij de dialoog ‘{title}’.").format(title=card.title),
+        card.purpose,
+        _(
+            "We nemen {steps} stappen, {schedule}; na de laatste volgt de samenvatting. "
+            "Antwoord in de draad onder elke vraag. Aanpassen of verwijderen mag altijd, "
+            "en ook op eerdere vragen kun je nog reageren."
+        ).format(steps=steps, schedule=schedule_phrase(rnd)),
+    ]
+    if rnd.settings.anonymous:
+        lines.append(_("Deze ronde is anoniem: in de samenvatting staan geen namen."))
+    lines.extend(f"{note.term}: {note.text}" for note in card.footnotes)
+    lines.append(_("Coördinator: {name}.").format(name=rnd.started_by.name))
+    return "\n\n".join(lines)
+
+
+STATUS_WORDS = {
+    Status.SCHEDULED: "gepland",
+    Status.RUNNING: "loopt",
+    Status.PAUSED: "gepauzeerd",
+    Status.FINISHED: "afgerond",
+    Status.CANCELLED: "gestopt",
+}
+
+
+def status_line(rnd: Round, card: Card) -> str:
+    active = [i for i, s in enumerate(rnd.steps) if s.state is not StepState.SKIPPED]
+    posted = [i for i in active if rnd.steps[i].state is StepState.POSTED]
+    people = {a.person.key for a in rnd.answers}
+    parts = [
+        _("Ronde {id} ({title}): {state}").format(
+            id=rnd.id, title=card.title, state=_(STATUS_WORDS[rnd.status])
+        ),
+        _("stap {done} van {total}").format(done=len(posted), total=len(active)),
+    ]
+    current = rnd.current_step_index
+    if current is not None:
+        parts.append(_("nu: {ref}").format(ref=_step_name(rnd, current)))
+    upcoming = rnd.next_step_index
+    if rnd.status.active and rnd.next_due is not None:
+        what = _step_name(rnd, upcoming) if upcoming is not None else _("de samenvatting")
+        when = moment(rnd.next_due, rnd.settings.timezone)
+        if rnd.status is Status.PAUSED:
+            parts.append(_("daarna: {what} (na hervatten)").format(what=what))
+        else:
+            parts.append(_("daarna: {what} op {when}").format(what=what, when=when))
+    parts.append(
+        ngettext("{n} deelnemer", "{n} deelnemers", len(people)).format(n=len(people))
+        + ", "
+        + ngettext("{n} antwoord", "{n} antwoorden", len(rnd.answers)).format(n=len(rnd.answers))
+    )
+    parts.append(_("tempo: {schedule}").format(schedule=schedule_phrase(rnd)))
+    return " · ".join(parts)
+
+
+def _step_name(rnd: Round, index: int) -> str:
+    step = rnd.steps[index]
+    names = {
+        "opening": _("de openingsvraag"),
+        "droomvraag": _("de droomvraag"),
+        "evaluation": _("evaluatievraag ‘{ref}’").format(ref=step.ref),
+    }
+    return names.get(step.kind.value, _("vraag {ref}").format(ref=step.ref))

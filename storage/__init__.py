@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy 2 models, the repository the service talks to, and migrations."""
