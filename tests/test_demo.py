@@ -1,0 +1,47 @@
+"""The demo's simulated colleagues play a whole round, on the movable clock."""
+
+from __future__ import annotations
+
+import asyncio
+
+import yaml
+
+from adapters.local.channel import LocalChannel
+from adapters.local.demo import ANSWERS, COORDINATOR, Colleagues
+from bot.service import DialogueService
+from tests.fakes import FakeClock
+
+
+async def test_the_demo_script_plays_a_whole_round(
+    service: DialogueService, clock: FakeClock, transcript: list[str]
+) -> None:
+    script = yaml.safe_load(ANSWERS.read_text(encoding="utf-8"))
+    channel = LocalChannel(service, "demo", out=transcript.append)
+    colleagues = Colleagues(channel, script, pace=0)
+    channel.listeners.append(colleagues.on_post)
+    await channel.say(COORDINATOR, "/dialoog start tempo=1s")
+    for _ in range(100):
+        if colleagues.done.is_set():
+            break
+        while colleagues.tasks:
+            await asyncio.gather(*list(colleagues.tasks))
+        clock.advance(seconds=1)
+        await service.tick()
+        await channel.deliver()
+    assert colleagues.summary is not None
+    summary = colleagues.summary.summary
+    assert summary.final
+    names = [p["name"] for p in script["participants"]]
+    assert summary.droomvraag is not None
+    assert sorted(summary.droomvraag.respondents) == sorted(names)
+    assert {p.name for p in summary.participation} == set(names)
+
+    extras = script["extras"]
+    by_ref = {item.ref: item for item in [*summary.questions, *summary.evaluation]}
+    edited = [a for a in by_ref[extras["edit"]["step"]].answers if a.edited]
+    assert [a.text for a in edited] == [extras["edit"]["text"].strip()]
+    assert summary.opening is not None
+    assert extras["late_answer"]["text"].strip() in [a.text for a in summary.opening.answers]
+    private = [a for a in by_ref[extras["private"]["step"]].answers if a.private]
+    assert [a.author for a in private] == [extras["private"]["name"]]
+    assert any("Droomvraag" in line for line in transcript)
