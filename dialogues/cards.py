@@ -7,11 +7,20 @@ YAML file the author is looking at, so every validation error is mapped back to 
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 CARDS_DIR = Path(__file__).resolve().parent
 
@@ -115,4 +124,170 @@ class Card(_Strict):
         return next(((r, q) for r, q in self.questions() if q.number == number), None)
 
 
-_ = re  # used by the loader below
+# --- loading ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CardProblem:
+    line: int | None
+    field: str
+    message: str
+
+
+class CardError(Exception):
+    """A card that cannot be used, with every problem found, each at its line."""
+
+    def __init__(self, path: Path, problems: list[CardProblem]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__(str(self))
+
+    @property
+    def line(self) -> int | None:
+        return self.problems[0].line
+
+    @property
+    def field(self) -> str:
+        return self.problems[0].field
+
+    @property
+    def message(self) -> str:
+        return self.problems[0].message
+
+    def __str__(self) -> str:
+        return "\n".join(
+            f"{self.path}:{p.line if p.line is not None else '-'}: {p.field}: {p.message}"
+            for p in self.problems
+        )
+
+
+class _CardLoader(yaml.SafeLoader):
+    """SafeLoader that keeps ``1.1`` a string: question numbers are labels, not floats."""
+
+
+_CardLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:float"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_card(path: Path | str) -> Card:
+    """Read and validate one card file; every failure is a CardError naming file and line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CardError(path, [CardProblem(None, "-", "bestand bestaat niet")]) from None
+    except UnicodeDecodeError as exc:
+        problem = CardProblem(None, "-", f"geen UTF-8-tekst (byte {exc.start})")
+        raise CardError(path, [problem]) from None
+    except OSError as exc:
+        raise CardError(path, [CardProblem(None, "-", exc.strerror or str(exc))]) from None
+    try:
+        node = yaml.compose(text, Loader=_CardLoader)
+        data = yaml.load(text, Loader=_CardLoader)  # a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = CardProblem(line, "-", f"geen geldige YAML: {exc.problem or exc.context}")
+        raise CardError(path, [problem]) from None
+    except yaml.YAMLError as exc:
+        raise CardError(path, [CardProblem(None, "-", f"geen geldige YAML: {exc}")]) from None
+    if not isinstance(data, dict) or node is None:
+        problem = CardProblem(
+            1, "-", "een kaart is een YAML-mapping met velden als id, title en roles"
+        )
+        raise CardError(path, [problem])
+    try:
+        return Card.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            CardProblem(_line_of(node, err["loc"]), _field_name(err["loc"]), _message(err))
+            for err in exc.errors()
+        ]
+        raise CardError(path, problems) from None
+
+
+def _line_of(node: yaml.Node, loc: tuple[int | str, ...]) -> int:
+    """The line of the YAML node at ``loc``, or of the nearest parent that exists."""
+    line = node.start_mark.line + 1
+    for part in loc:
+        found: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == str(part):
+                    found, line = value, key.start_mark.line + 1  # where the key is written
+                    break
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
+            found = node.value[part]
+            line = found.start_mark.line + 1
+        if found is None:
+            return line
+        node = found
+    return line
+
+
+def _field_name(loc: tuple[int | str, ...]) -> str:
+    name = ""
+    for part in loc:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name or "(kaart)"
+
+
+_MESSAGES = {
+    "missing": "verplicht veld ontbreekt",
+    "extra_forbidden": "onbekend veld (controleer de spelling)",
+    "string_too_short": "mag niet leeg zijn",
+    "too_short": "mag niet leeg zijn",
+    "string_type": "verwacht tekst",
+    "int_type": "verwacht een geheel getal",
+    "int_parsing": "verwacht een geheel getal",
+    "bool_type": "verwacht true of false",
+    "bool_parsing": "verwacht true of false",
+    "list_type": "verwacht een lijst (regels die met '-' beginnen)",
+    "model_type": "verwacht velden met waarden (een mapping)",
+    "dict_type": "verwacht velden met waarden (een mapping)",
+}
+
+
+def _message(err: Any) -> str:
+    kind = err["type"]
+    loc = err["loc"]
+    if kind == "string_pattern_mismatch":
+        if loc and loc[-1] == "number":
+            return "verwacht een vraagnummer als 1.1 (rolnummer, punt, vraagnummer)"
+        if loc and loc[-1] == "id":
+            return "alleen kleine letters, cijfers en streepjes, bijvoorbeeld mijn-kaart"
+    if kind == "literal_error":
+        return f"kies uit: {err['ctx']['expected']}"
+    if kind == "greater_than_equal":
+        return f"moet minstens {err['ctx']['ge']} zijn"
+    if kind == "value_error":
+        return str(err["msg"]).removeprefix("Value error, ")
+    return _MESSAGES.get(kind, str(err["msg"]))
+
+
+def card_paths() -> list[Path]:
+    return sorted(CARDS_DIR.glob("*.yaml"))
+
+
+@cache
+def load_builtin_cards() -> dict[str, Card]:
+    """The cards shipped in this folder, by id; loaded once per process."""
+    cards: dict[str, Card] = {}
+    for path in card_paths():
+        card = load_card(path)
+        if card.id in cards:
+            problem = CardProblem(1, "id", f"kaart-id '{card.id}' bestaat al")
+            raise CardError(path, [problem])
+        cards[card.id] = card
+    return cards
+
+
+def get_card(card_id: str) -> Card:
+    cards = load_builtin_cards()
+    if card_id not in cards:
+        raise KeyError(f"Kaart ‘{card_id}’ bestaat niet; beschikbaar: {', '.join(sorted(cards))}.")
+    return cards[card_id]
