@@ -62,6 +62,9 @@ def _settings() -> Settings:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    for noisy in ("apscheduler", "alembic", "aiosqlite", "asyncio"):
+        if settings.log_level.upper() != "DEBUG":
+            logging.getLogger(noisy).setLevel(logging.WARNING)
     i18n.activate(settings.language)
     return settings
 

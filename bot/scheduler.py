@@ -8,6 +8,7 @@ processes can run this safely.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 
@@ -18,14 +19,17 @@ from bot.service import DialogueService, Sender
 log = logging.getLogger(__name__)
 
 
-async def wake(service: DialogueService, platform: str, send: Sender) -> None:
+async def wake(
+    service: DialogueService, platform: str, send: Sender, running: asyncio.Lock
+) -> None:
     """One scheduler run: advance due rounds, then deliver what they said."""
-    try:
-        await service.tick()
-        await service.deliver(platform, send)
-    except Exception:
-        # Logged, not raised: the next run tries again, and APScheduler would only log it.
-        log.exception("scheduler run failed")
+    async with running:
+        try:
+            await service.tick()
+            await service.deliver(platform, send)
+        except Exception:
+            # Logged, not raised: the next run tries again; APScheduler would only log it.
+            log.exception("scheduler run failed")
 
 
 class Ticker:
@@ -35,11 +39,12 @@ class Ticker:
         self, service: DialogueService, platform: str, send: Sender, interval: float
     ) -> None:
         self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self.running = asyncio.Lock()
         self.scheduler.add_job(
             wake,
             "interval",
             seconds=interval,
-            args=[service, platform, send],
+            args=[service, platform, send, self.running],
             id="wake",
             max_instances=1,
             coalesce=True,
@@ -49,6 +54,9 @@ class Ticker:
     def start(self) -> None:
         self.scheduler.start()
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
+        """Stop waking, and let a run that is under way finish before the database closes."""
         if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+            self.scheduler.pause()
+            async with self.running:
+                self.scheduler.shutdown(wait=False)

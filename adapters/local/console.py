@@ -98,4 +98,4 @@ async def run_console(
             if not line or not await console.line(line):
                 break
     finally:
-        ticker.stop()
+        await ticker.stop()

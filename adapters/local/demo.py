@@ -123,6 +123,6 @@ async def run_demo(
         if colleagues.tasks:
             await asyncio.gather(*colleagues.tasks)
     finally:
-        ticker.stop()
+        await ticker.stop()
     assert colleagues.summary is not None
     return DemoResult(colleagues.summary.round_id, colleagues.summary)
