@@ -10,23 +10,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.service import DialogueService, Sender
+from bot.service import DialogueService
 
 log = logging.getLogger(__name__)
 
 
 async def wake(
-    service: DialogueService, platform: str, send: Sender, running: asyncio.Lock
+    service: DialogueService, deliver: Callable[[], Awaitable[int]], running: asyncio.Lock
 ) -> None:
     """One scheduler run: advance due rounds, then deliver what they said."""
     async with running:
         try:
             await service.tick()
-            await service.deliver(platform, send)
+            await deliver()
         except Exception:
             # Logged, not raised: the next run tries again; APScheduler would only log it.
             log.exception("scheduler run failed")
@@ -36,15 +37,17 @@ class Ticker:
     """Owns the APScheduler instance for one adapter's process."""
 
     def __init__(
-        self, service: DialogueService, platform: str, send: Sender, interval: float
+        self, service: DialogueService, deliver: Callable[[], Awaitable[int]], interval: float
     ) -> None:
+        """``deliver`` empties the outbox for this process's platform, typically
+        ``partial(service.deliver, platform, adapter.send)``."""
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.running = asyncio.Lock()
         self.scheduler.add_job(
             wake,
             "interval",
             seconds=interval,
-            args=[service, platform, send, self.running],
+            args=[service, deliver, self.running],
             id="wake",
             max_instances=1,
             coalesce=True,

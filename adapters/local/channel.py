@@ -62,6 +62,7 @@ class LocalChannel:
         # message id -> (person key, question message id) for everything people said
         self.said: dict[str, tuple[str, str | None]] = {}
         self._bot_ids = itertools.count(1)
+        self._announced = 0
         self._user_ids = itertools.count(1)
 
     # --- the adapter side: the bot speaks ----------------------------------------------
@@ -70,15 +71,22 @@ class LocalChannel:
         message_id = f"b{next(self._bot_ids)}"
         self.posted.append(Posted(message_id, content))
         self.out(_indent(f"dialoogbot [{message_id}]", content_text(content)))
-        for listener in self.listeners:
-            result = listener(message_id, content)
-            if result is not None:
-                await result
         return message_id
 
     async def deliver(self) -> int:
-        """Send whatever the outbox holds now, instead of waiting for the scheduler."""
-        return await self.service.deliver(PLATFORM, self.send)
+        """Send what the outbox holds, then tell listeners what appeared.
+
+        Listeners hear of a post only once its delivery is recorded, as people on a real
+        platform only see a message after it is posted: a reply can always find it.
+        """
+        sent = await self.service.deliver(PLATFORM, self.send)
+        fresh, self._announced = self.posted[self._announced :], len(self.posted)
+        for posted in fresh:
+            for listener in self.listeners:
+                result = listener(posted.message_id, posted.content)
+                if result is not None:
+                    await result
+        return sent
 
     async def run(self) -> None:  # the console drives this channel; see console.py
         return None

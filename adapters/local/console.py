@@ -11,7 +11,7 @@ import asyncio
 import sys
 from collections.abc import Callable
 
-from adapters.local.channel import PLATFORM, LocalChannel, person
+from adapters.local.channel import LocalChannel, person
 from bot.scheduler import Ticker
 from bot.service import DialogueService
 
@@ -89,7 +89,7 @@ async def run_console(
 ) -> None:
     channel = LocalChannel(service, channel_id, out=out)
     console = Console(channel, name, out)
-    ticker = Ticker(service, PLATFORM, channel.send, interval=tick)
+    ticker = Ticker(service, channel.deliver, interval=tick)
     out(f"Kanaal ‘{channel_id}’, je typt als {console.who.name}. /hulp voor uitleg.")
     ticker.start()
     try:

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from adapters.local.channel import PLATFORM, LocalChannel, person
+from adapters.local.channel import LocalChannel, person
 from bot.model import Cadence, Person
 from bot.outbound import Content, QuestionPost, SummaryPost
 from bot.scheduler import Ticker
@@ -113,7 +113,7 @@ async def run_demo(
     channel = LocalChannel(service, channel_id or f"demo-{random.randrange(10**6):06d}", out=out)
     colleagues = Colleagues(channel, script, pace=cadence.seconds)
     channel.listeners.append(colleagues.on_post)
-    ticker = Ticker(service, PLATFORM, channel.send, interval=tick)
+    ticker = Ticker(service, channel.deliver, interval=tick)
     names = ", ".join(colleagues.people)
     out(f"Demo: {names} doen mee; jij bent de coördinator. Eén stap per {tempo}.\n")
     ticker.start()
