@@ -85,6 +85,17 @@ async def _service(settings: Settings) -> Any:
         await db.close()
 
 
+async def _read(settings: Settings, query: Callable[[Repository], Awaitable[T]]) -> T:
+    """Open the database (migrating it if needed), run one read, close it again."""
+    db = Database(settings.database_url)
+    try:
+        await db.migrate()
+        async with db.transaction() as session:
+            return await query(Repository(session))
+    finally:
+        await db.close()
+
+
 def _run(work: Callable[[], Awaitable[T]]) -> T:
     try:
         return asyncio.run(work())  # type: ignore[arg-type]
@@ -210,13 +221,7 @@ def rounds_list() -> None:
     settings = _settings()
 
     async def work() -> None:
-        db = Database(settings.database_url)
-        try:
-            await db.migrate()
-            async with db.transaction() as session:
-                rows = await Repository(session).all()
-        finally:
-            await db.close()
+        rows = await _read(settings, lambda repo: repo.all())
         if not rows:
             typer.echo("Nog geen rondes.")
         for row in rows:
@@ -243,13 +248,7 @@ def summary(
     settings = _settings()
 
     async def work() -> str:
-        db = Database(settings.database_url)
-        try:
-            await db.migrate()
-            async with db.transaction() as session:
-                rnd = await Repository(session).get(round_id)
-        finally:
-            await db.close()
+        rnd = await _read(settings, lambda repo: repo.get(round_id))
         if rnd is None:
             raise Fail(f"Ronde {round_id} bestaat niet. Zie: dialoogbot rounds list")
         result = compile_summary(get_card(rnd.settings.card_id), rnd, SystemClock().now())
@@ -269,11 +268,7 @@ def db_upgrade() -> None:
     settings = _settings()
 
     async def work() -> None:
-        db = Database(settings.database_url)
-        try:
-            await db.migrate()
-        finally:
-            await db.close()
+        await _read(settings, lambda repo: asyncio.sleep(0))
         typer.echo("Database is bijgewerkt.")
 
     _run(work)

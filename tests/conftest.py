@@ -11,7 +11,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from tests.pgcluster import postgres_cluster
 
 from adapters.local.channel import LocalChannel
 from bot.model import RoundSettings
@@ -19,6 +18,7 @@ from bot.service import DialogueService
 from dialogues.cards import get_card
 from storage.db import Database
 from tests.fakes import FakeClock
+from tests.pgcluster import postgres_cluster
 
 __all__ = ["postgres_cluster"]
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters.local.channel import LocalChannel, person
-from bot.model import ChannelRef, CommandGiven, Status
+from bot.model import ChannelRef, CommandGiven, Round, Status
 from bot.outbound import Content, NoticePost, QuestionPost
 from bot.service import DialogueService
 from storage.db import Database
@@ -23,18 +23,22 @@ BRAM = person("Bram")
 SARA = person("Sara")
 
 
-async def run_due(service: DialogueService, channel: LocalChannel, clock: FakeClock) -> None:
-    """Move the clock to the next due moment and let the scheduler's work happen once."""
-    async with service.db.transaction() as session:
-        rnd = await Repository(session).active(channel.channel)
+async def tick_when_due(service: DialogueService, channel: LocalChannel, clock: FakeClock) -> None:
+    """Move the clock to the round's next due moment and let the scheduler tick once."""
+    rnd = await round_state(service, channel)
     assert rnd is not None
     assert rnd.next_due is not None
     clock.set(rnd.next_due)
     await service.tick()
+
+
+async def run_due(service: DialogueService, channel: LocalChannel, clock: FakeClock) -> None:
+    """One scheduler run at the next due moment: tick, then deliver."""
+    await tick_when_due(service, channel, clock)
     await channel.deliver()
 
 
-async def round_state(service: DialogueService, channel: LocalChannel):  # type: ignore[no-untyped-def]
+async def round_state(service: DialogueService, channel: LocalChannel) -> Round | None:
     async with service.db.transaction() as session:
         return await Repository(session).latest(channel.channel)
 
@@ -112,12 +116,7 @@ async def test_restart_in_the_middle_goes_on_without_doubles(
     await run_due(first, channel, clock)  # 1.1
     await channel.say(BRAM, "Antwoord op 1.1")
     # The next step is decided and saved, then the process dies before delivering it.
-    async with first.db.transaction() as session:
-        rnd = await Repository(session).active(channel.channel)
-    assert rnd is not None
-    assert rnd.next_due is not None
-    clock.set(rnd.next_due)
-    await first.tick()
+    await tick_when_due(first, channel, clock)
     await first_db.close()
 
     second_db = Database(database_url)
