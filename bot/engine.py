@@ -337,9 +337,14 @@ def answer(rnd: Round, event: AnswerGiven, step_index: int, now: datetime) -> Ou
 
 
 def edit(rnd: Round, event: AnswerEdited, now: datetime) -> Outcome:
-    """An edit replaces the answer's text; edits of other messages are not ours to keep."""
+    """An edit replaces the answer's text, if it is the author's own answer.
+
+    Edits of messages that are not answers are not ours to keep.
+    """
     answers = tuple(
-        replace(a, text=event.text, edited_at=now) if a.message_id == event.message_id else a
+        replace(a, text=event.text, edited_at=now)
+        if a.message_id == event.message_id and a.person.key == event.person.key
+        else a
         for a in rnd.answers
     )
     return Outcome(rnd.evolve(answers=answers))

@@ -225,6 +225,11 @@ def test_answers_edits_deletions_and_late_answers() -> None:
     out = engine.edit(rnd, AnswerEdited(CHANNEL, BRAM, "m1", "Eerste gedachte, aangevuld"), now)
     assert out.round is not None
     rnd = out.round
+    not_hers = engine.edit(
+        rnd, AnswerEdited(CHANNEL, ANNA, "m1", "Anna schrijft over Bram heen"), now
+    )
+    assert not_hers.round is not None
+    assert not_hers.round.answers == rnd.answers
     out = engine.delete(rnd, AnswerDeleted(CHANNEL, "m2"))
     assert out.round is not None
     rnd = out.round

@@ -8,12 +8,15 @@ reply would on Slack.
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from collections.abc import Callable
 
 from adapters.local.channel import LocalChannel, person
 from bot.scheduler import Ticker
 from bot.service import DialogueService
+
+log = logging.getLogger(__name__)
 
 CONSOLE_HELP = """\
 Console (alles wat niet met / begint, is een antwoord op de laatste vraag):
@@ -95,7 +98,13 @@ async def run_console(
     try:
         while True:
             line = await asyncio.to_thread(sys.stdin.readline)
-            if not line or not await console.line(line):
+            if not line:
                 break
+            try:
+                if not await console.line(line):
+                    break
+            except Exception as exc:  # the person keeps their console; the log has the rest
+                log.exception("console line failed")
+                out(f"Er ging iets mis ({exc.__class__.__name__}); probeer het opnieuw.")
     finally:
         await ticker.stop()
