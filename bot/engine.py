@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot import texts
-from bot.commands import Action, ActionCommand, CommandError, StartCommand, help_text
+from bot.commands import Action, ActionCommand, CommandError, help_text
 from bot.i18n import _
 from bot.model import (
     Answer,
@@ -34,7 +34,6 @@ from bot.model import (
     Step,
     StepKind,
     StepState,
-    Tick,
 )
 from bot.outbound import NoticePost, Post, QuestionPost, Reply, SummaryPost
 from bot.school_days import first_due, next_due
@@ -357,8 +356,6 @@ def delete(rnd: Round, event: AnswerDeleted) -> Outcome:
 
 __all__ = [
     "Outcome",
-    "StartCommand",
-    "Tick",
     "answer",
     "command",
     "delete",
@@ -366,6 +363,7 @@ __all__ = [
     "is_coordinator",
     "new_round",
     "plan_steps",
+    "question_post",
     "scheduled_notice",
     "tick",
 ]

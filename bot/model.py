@@ -146,7 +146,12 @@ class Answer:
 
 @dataclass(frozen=True, slots=True)
 class Round:
-    """The whole state of one round; the engine maps (Round, event, now) to a new Round."""
+    """The whole state of one round; the engine maps (Round, event, now) to a new Round.
+
+    ``answers`` holds every answer, except when the service hands the engine an event
+    about one message (an answer, edit or deletion): then it holds just the answers with
+    that message id, which is all such an event can read or change.
+    """
 
     id: int
     channel: ChannelRef

@@ -179,7 +179,7 @@ class DialogueService:
                 target = None
             if target is None:
                 return []  # a reply to something that is not a question: not ours to keep
-            rnd = await repo.get(target[0])
+            rnd = await repo.get(target[0], message_id=event.message_id)
             if rnd is None:
                 return []
             outcome = engine.answer(rnd, event, target[1], now)
@@ -191,7 +191,9 @@ class DialogueService:
         async with self.db.transaction() as session:
             repo = Repository(session)
             round_id = await repo.find_answer(event.channel, event.message_id)
-            rnd = await repo.get(round_id) if round_id is not None else None
+            rnd = None
+            if round_id is not None:
+                rnd = await repo.get(round_id, message_id=event.message_id)
             if rnd is None:
                 return []
             if isinstance(event, AnswerEdited):

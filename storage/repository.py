@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -53,9 +53,15 @@ class Repository:
 
     # --- rounds -------------------------------------------------------------------------
 
-    async def get(self, round_id: int) -> Round | None:
+    async def get(self, round_id: int, *, message_id: str | None = None) -> Round | None:
+        """The round with all its answers, or with only the answer given as ``message_id``.
+
+        An answer, edit or deletion concerns one message, and ``save`` writes only the
+        answers that differ, so loading just that message keeps an answer's cost flat
+        however many answers the round already holds.
+        """
         row = await self.session.get(RoundRow, round_id, populate_existing=True)
-        return None if row is None else await self._load(row)
+        return None if row is None else await self._load(row, message_id)
 
     async def active(self, channel: ChannelRef) -> Round | None:
         active = [s.value for s in Status if s.active]
@@ -136,10 +142,11 @@ class Repository:
         )
         return sorted(result.scalars().all())
 
-    async def _load(self, row: RoundRow) -> Round:
-        answers = await self.session.scalars(
-            select(AnswerRow).where(AnswerRow.round_id == row.id).order_by(AnswerRow.id)
-        )
+    async def _load(self, row: RoundRow, message_id: str | None = None) -> Round:
+        query = select(AnswerRow).where(AnswerRow.round_id == row.id)
+        if message_id is not None:
+            query = query.where(AnswerRow.message_id == message_id)
+        answers = await self.session.scalars(query.order_by(AnswerRow.id))
         return _round(row, tuple(_answer(row.platform, a) for a in answers))
 
     # --- messages -----------------------------------------------------------------------
@@ -267,14 +274,6 @@ class Repository:
         await self.session.execute(
             update(OutboxRow).where(OutboxRow.id == message.id).values(last_error=error[:2000])
         )
-
-    async def unsent_count(self, platform: str) -> int:
-        rows = await self.session.scalars(
-            select(OutboxRow.id).where(
-                and_(OutboxRow.platform == platform, OutboxRow.sent_at.is_(None))
-            )
-        )
-        return len(rows.all())
 
 
 # --- mapping ----------------------------------------------------------------------------
