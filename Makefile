@@ -36,6 +36,7 @@ bench: $(STAMP) ## speed and memory of the hot paths, against baselines
 	$(BIN)/python -m benchmarks
 
 messages: $(STAMP) ## extract translatable messages into bot/locale/dialoogbot.pot
+	mkdir -p bot/locale
 	$(BIN)/pybabel extract -F babel.cfg -o bot/locale/dialoogbot.pot --project dialoogbot .
 
 lock: ## re-pin constraints.txt from a fresh resolve of pyproject.toml

@@ -50,5 +50,10 @@ def _(message: str) -> str:
     return _active.gettext(message)
 
 
+def N_(message: str) -> str:
+    """Mark a message for extraction where it is defined; translate it where it is used."""
+    return message
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _active.ngettext(singular, plural, n)

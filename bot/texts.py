@@ -10,7 +10,7 @@ from datetime import datetime
 
 from babel.dates import format_datetime
 
-from bot.i18n import _, ngettext
+from bot.i18n import N_, _, ngettext
 from bot.model import Cadence, Round, Status, StepState
 from bot.school_days import local
 from dialogues.cards import Card
@@ -60,11 +60,11 @@ def intro(rnd: Round, card: Card) -> str:
 
 
 STATUS_WORDS = {
-    Status.SCHEDULED: "gepland",
-    Status.RUNNING: "loopt",
-    Status.PAUSED: "gepauzeerd",
-    Status.FINISHED: "afgerond",
-    Status.CANCELLED: "gestopt",
+    Status.SCHEDULED: N_("gepland"),
+    Status.RUNNING: N_("loopt"),
+    Status.PAUSED: N_("gepauzeerd"),
+    Status.FINISHED: N_("afgerond"),
+    Status.CANCELLED: N_("gestopt"),
 }
 
 

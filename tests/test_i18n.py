@@ -23,6 +23,7 @@ def test_babel_extracts_messages_from_code_and_templates() -> None:
     assert "Geen antwoorden." in messages  # summary template
     assert "Er loopt hier geen ronde. Start er een met: /dialoog start" in messages  # engine
     assert "Welkom bij de dialoog ‘{title}’." in messages  # texts
+    assert "gepauzeerd" in messages  # marked with N_ where it is defined
     assert len(messages) > 60
 
 
