@@ -16,6 +16,8 @@ from datetime import timedelta
 from functools import partial
 from typing import Protocol, TypeVar
 
+from sqlalchemy.exc import IntegrityError
+
 from bot import engine
 from bot.clock import Clock
 from bot.commands import Action, ActionCommand, CommandError, StartCommand
@@ -30,6 +32,7 @@ from bot.model import (
     Event,
     Round,
     RoundSettings,
+    Status,
     Tick,
 )
 from bot.outbound import Content, Reply
@@ -90,6 +93,13 @@ class DialogueService:
         return await self._retrying(lambda: self._action(event, parsed))
 
     async def _start(self, event: CommandGiven, cmd: StartCommand) -> list[Reply]:
+        try:
+            return await self._start_round(event, cmd)
+        except IntegrityError:
+            # Someone else started a round here at the same moment; theirs stands.
+            return await self._start_round(event, cmd)
+
+    async def _start_round(self, event: CommandGiven, cmd: StartCommand) -> list[Reply]:
         now = self.clock.now()
         async with self.db.transaction() as session:
             repo = Repository(session)
@@ -129,15 +139,11 @@ class DialogueService:
             if outcome.round is not rnd:
                 await repo.save(rnd, outcome.round)
             await repo.enqueue(rnd.id, posts, now)
-        return [
-            Reply(
-                event.person,
-                _(
-                    "Ronde {id} is gestart; jij bent coördinator. Overzicht van de commando's: "
-                    "/dialoog help"
-                ).format(id=rnd.id),
-            )
-        ]
+        if outcome.round.status is Status.SCHEDULED:
+            text = _("Ronde {id} is gepland; jij bent coördinator.")
+        else:
+            text = _("Ronde {id} is gestart; jij bent coördinator.")
+        return [Reply(event.person, text.format(id=rnd.id) + " " + _("Commando's: /dialoog help"))]
 
     def _settings(self, cmd: StartCommand, card_id: str) -> RoundSettings:
         d = self.defaults

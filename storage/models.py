@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from storage.types import UserText, UTCDateTime
@@ -17,6 +17,7 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+ACTIVE = "status IN ('scheduled', 'running', 'paused')"
 
 
 class Base(DeclarativeBase):
@@ -53,6 +54,16 @@ class RoundRow(Base):
     __table_args__ = (
         Index("ix_rounds_channel", "platform", "channel_id", "thread_id", "status"),
         Index("ix_rounds_due", "status", "next_due"),
+        # One active round per channel, even when two people start one at the same moment.
+        Index(
+            "uq_rounds_one_active",
+            "platform",
+            "channel_id",
+            "thread_id",
+            unique=True,
+            sqlite_where=text(ACTIVE),
+            postgresql_where=text(ACTIVE),
+        ),
     )
 
 

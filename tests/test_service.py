@@ -256,3 +256,27 @@ async def test_status_and_help_for_anyone(channel: LocalChannel) -> None:
     assert "samenvatting" in channel.replies[-1].text
     await channel.say(BRAM, "/dialoog vliegen")
     assert "Onbekend commando" in channel.replies[-1].text
+
+
+async def test_two_starts_at_the_same_moment_make_one_round(db: Database, clock: FakeClock) -> None:
+    one, two = make_service(db, clock), make_service(db, clock)
+    channel = ChannelRef("local", "team")
+    replies = await asyncio.gather(
+        one.command(CommandGiven(channel, COORDINATOR, "start")),
+        two.command(CommandGiven(channel, BRAM, "start")),
+    )
+    texts = sorted(r[0].text for r in replies)
+    assert texts[0].startswith("Hier loopt al een ronde")
+    assert "is gestart" in texts[1]
+    async with db.transaction() as session:
+        rounds = await Repository(session).all()
+    assert len(rounds) == 1
+
+
+async def test_a_round_that_begins_later_is_announced(channel: LocalChannel) -> None:
+    await channel.say(COORDINATOR, "/dialoog start begin=2026-12-01")
+    assert "Ronde 1 is gepland" in channel.replies[-1].text
+    notice = channel.posted[-1].content
+    assert isinstance(notice, NoticePost)
+    assert "dinsdag 1 december om 09:00" in notice.text
+    assert channel.questions() == []
