@@ -26,6 +26,7 @@ class Action(StrEnum):
     SKIP = "skip"
     SUMMARY = "summary"
     STOP = "stop"
+    REMINDERS = "reminders"
     HELP = "help"
 
 
@@ -43,6 +44,8 @@ VERBS: dict[str, Action | None] = {
     "samenvatting": Action.SUMMARY,
     "summary": Action.SUMMARY,
     "stop": Action.STOP,
+    "herinneringen": Action.REMINDERS,
+    "reminders": Action.REMINDERS,
     "help": Action.HELP,
     "hulp": Action.HELP,
 }
@@ -68,6 +71,7 @@ OPTIONS: dict[str, str] = {
     "from": "begin",
 }
 ANONYMOUS_WORDS = {"anoniem", "anonymous"}
+ONOFF = {"aan": "on", "on": "on", "uit": "off", "off": "off"}
 
 DAY_NAMES: dict[str, int] = {
     "ma": 0, "maandag": 0, "mon": 0, "monday": 0,
@@ -125,6 +129,11 @@ def parse(text: str) -> Command:
     action = VERBS[verb]
     if action is None:
         return _parse_start(rest)
+    if action is Action.REMINDERS:
+        switch = rest[0].casefold() if len(rest) == 1 else ""
+        if switch not in ONOFF:
+            raise CommandError(_("Gebruik: herinneringen uit, of: herinneringen aan"))
+        return ActionCommand(action, ONOFF[switch])
     if action is Action.SKIP:
         if len(rest) > 1 or (rest and not _is_step_ref(rest[0])):
             raise CommandError(
@@ -295,7 +304,9 @@ def _clip(text: str, limit: int = 40) -> str:
 
 
 def _verb_list() -> str:
-    return "start, status, pauze, hervat, volgende, overslaan, samenvatting, stop, help"
+    return (
+        "start, status, pauze, hervat, volgende, overslaan, samenvatting, stop, herinneringen, help"
+    )
 
 
 def _unknown_option(word: str) -> str:
@@ -318,6 +329,7 @@ def help_text() -> str:
         "• overslaan [2.4] — de volgende (of genoemde) vraag niet stellen\n"
         "• samenvatting — tussenstand, of de eindsamenvatting als de ronde klaar is\n"
         "• stop — de ronde beëindigen\n"
+        "• herinneringen uit / aan — wel of geen herinnering als je een vraag nog open hebt\n"
         "Antwoorden doe je in de draad onder een vraag. Een antwoord aanpassen of "
         "verwijderen mag altijd; ook op eerdere vragen kun je nog reageren.\n"
         "Engelse woorden werken ook: pause, resume, next, skip, summary, roles=, questions=, "

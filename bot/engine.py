@@ -35,8 +35,8 @@ from bot.model import (
     StepKind,
     StepState,
 )
-from bot.outbound import NoticePost, Post, QuestionPost, Reply, SummaryPost
-from bot.school_days import first_due, next_due
+from bot.outbound import NoticePost, Post, QuestionPost, ReminderPost, Reply, SummaryPost
+from bot.school_days import first_due, next_due, reminder_due
 from bot.summary import compile_summary, step_label
 from dialogues.cards import Card
 
@@ -127,8 +127,10 @@ def scheduled_notice(rnd: Round) -> Post | None:
 
 
 def tick(rnd: Round, now: datetime, card: Card) -> Outcome:
-    """Post the step that is due, or the summary after the last one."""
+    """Post the step that is due, or the summary after the last one, or the reminders."""
     if rnd.next_due is None or rnd.next_due > now:
+        if rnd.status is Status.RUNNING and rnd.remind_at is not None and rnd.remind_at <= now:
+            return _remind(rnd, card)
         return Outcome(rnd)
     posts: list[Post] = []
     if rnd.status is Status.SCHEDULED:
@@ -139,7 +141,7 @@ def tick(rnd: Round, now: datetime, card: Card) -> Outcome:
 
     index = rnd.next_step_index
     if index is None:
-        rnd = rnd.evolve(status=Status.FINISHED, finished_at=now, next_due=None)
+        rnd = rnd.evolve(status=Status.FINISHED, finished_at=now, next_due=None, remind_at=None)
         summary = compile_summary(card, rnd, now)
         posts.append(Post(rnd.channel, SummaryPost(round_id=rnd.id, summary=summary)))
         return Outcome(rnd, tuple(posts))
@@ -147,9 +149,45 @@ def tick(rnd: Round, now: datetime, card: Card) -> Outcome:
     due = next_due(now, rnd.settings)
     steps = list(rnd.steps)
     steps[index] = replace(steps[index], state=StepState.POSTED, posted_at=now)
-    rnd = rnd.evolve(steps=tuple(steps), next_due=due)
+    rnd = rnd.evolve(
+        steps=tuple(steps), next_due=due, remind_at=reminder_due(now, due, rnd.settings)
+    )
     posts.append(Post(rnd.channel, question_post(rnd, index, card, answer_until=due)))
     return Outcome(rnd, tuple(posts))
+
+
+def _remind(rnd: Round, card: Card) -> Outcome:
+    """Once per question: a private nudge to each participant who has not answered it.
+
+    Participants are the people the round knows (whoever started it or answered in it),
+    minus those who asked for no reminders.
+    """
+    index = rnd.current_step_index
+    rnd = rnd.evolve(remind_at=None)
+    if index is None:
+        return Outcome(rnd)
+    answered = {a.person.key for a in rnd.answers if a.step_index == index}
+    step = rnd.steps[index]
+    _label, _role, text = step_label(card, step.kind, step.ref)
+    posts = tuple(
+        Post(
+            rnd.channel,
+            ReminderPost(
+                round_id=rnd.id,
+                step_index=index,
+                label=texts.step_name(card, step),
+                text=text,
+                answer_until=rnd.next_due,
+                timezone=rnd.settings.timezone,
+                platform=person.platform,
+                user_id=person.user_id,
+                name=person.name,
+            ),
+        )
+        for key, person in sorted(rnd.participants().items())
+        if key not in answered and key not in rnd.quiet
+    )
+    return Outcome(rnd, posts)
 
 
 def question_post(rnd: Round, index: int, card: Card, answer_until: datetime) -> QuestionPost:
@@ -208,6 +246,8 @@ def command(
         return _reply(rnd, person, _("Er loopt hier geen ronde. Start er een met: /dialoog start"))
     if cmd.action is Action.STATUS:
         return _reply(rnd, person, texts.status_line(rnd, card))
+    if cmd.action is Action.REMINDERS:
+        return _reminders(rnd, cmd, person)
     if cmd.action in _COORDINATOR_ONLY and not is_coordinator(rnd, person, is_admin):
         return _reply(
             rnd,
@@ -289,12 +329,23 @@ def _skip(rnd: Round, cmd: ActionCommand, person: Person, now: datetime, card: C
 
 
 def _stop(rnd: Round, cmd: ActionCommand, person: Person, now: datetime, card: Card) -> Outcome:
-    rnd = rnd.evolve(status=Status.CANCELLED, finished_at=now, next_due=None, paused_at=None)
+    rnd = rnd.evolve(
+        status=Status.CANCELLED, finished_at=now, next_due=None, remind_at=None, paused_at=None
+    )
     text = _(
         "{name} heeft de ronde gestopt. De coördinator kan de antwoorden nog opvragen met "
         "/dialoog samenvatting."
     ).format(name=person.name)
     return Outcome(rnd, (Post(rnd.channel, NoticePost(round_id=rnd.id, text=text)),))
+
+
+def _reminders(rnd: Round, cmd: ActionCommand, person: Person) -> Outcome:
+    """Anyone may switch their own reminders for this round off, or on again."""
+    if cmd.argument == "off":
+        rnd = rnd.evolve(quiet=rnd.quiet | {person.key})
+        return _reply(rnd, person, _("Je krijgt in deze ronde geen herinneringen meer."))
+    rnd = rnd.evolve(quiet=rnd.quiet - {person.key})
+    return _reply(rnd, person, _("Je krijgt weer een herinnering als een vraag nog open staat."))
 
 
 _HANDLERS = {

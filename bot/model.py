@@ -162,10 +162,19 @@ class Round:
     created_at: datetime
     started_by: Person
     next_due: datetime | None = None
+    remind_at: datetime | None = None
+    quiet: frozenset[str] = frozenset()
     paused_at: datetime | None = None
     finished_at: datetime | None = None
     answers: tuple[Answer, ...] = ()
     version: int = 0
+
+    def participants(self) -> dict[str, Person]:
+        """Everyone known to take part: whoever started the round or answered in it."""
+        people = {self.started_by.key: self.started_by}
+        for answer in self.answers:
+            people.setdefault(answer.person.key, answer.person)
+        return people
 
     def evolve(self, **changes: object) -> Round:
         return replace(self, **changes)  # type: ignore[arg-type]

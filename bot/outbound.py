@@ -40,13 +40,30 @@ class NoticePost(BaseModel):
     text: str
 
 
+class ReminderPost(BaseModel):
+    """A nudge for one person, sent privately; the adapter delivers it as a direct message."""
+
+    type: Literal["reminder"] = "reminder"
+    round_id: int
+    step_index: int
+    label: str
+    text: str
+    answer_until: datetime | None = None
+    timezone: str
+    platform: str
+    user_id: str
+    name: str
+
+
 class SummaryPost(BaseModel):
     type: Literal["summary"] = "summary"
     round_id: int
     summary: Summary
 
 
-Content = Annotated[QuestionPost | NoticePost | SummaryPost, Field(discriminator="type")]
+Content = Annotated[
+    QuestionPost | NoticePost | SummaryPost | ReminderPost, Field(discriminator="type")
+]
 CONTENT = TypeAdapter[Content](Content)
 
 

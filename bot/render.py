@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from bot import i18n
-from bot.outbound import Content, NoticePost, QuestionPost, SummaryPost
+from bot.outbound import Content, NoticePost, QuestionPost, ReminderPost, SummaryPost
 from bot.summary import Summary
 from bot.texts import moment
 
@@ -84,3 +84,11 @@ def content_text(content: Content) -> str:
             return str(plain(content.text))
         case SummaryPost():
             return summary_markdown(content.summary, escape=False)
+        case ReminderPost():
+            return reminder_text(content)
+
+
+def reminder_text(reminder: ReminderPost) -> str:
+    until = moment(reminder.answer_until, reminder.timezone) if reminder.answer_until else ""
+    template = _environment(False).get_template("reminder.txt.j2")
+    return template.render(r=reminder, until=until).strip()

@@ -8,7 +8,7 @@ and simply run on the clock.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -47,6 +47,29 @@ def next_due(after: datetime, settings: RoundSettings) -> datetime:
             if remaining == 0:
                 return datetime.combine(day, settings.time_of_day, zone).astimezone(UTC)
     raise ValueError("no school day within two years: check weekdays and skipped dates")
+
+
+REMINDER_TIME = time(15, 0)
+
+
+def reminder_due(posted: datetime, closes: datetime, settings: RoundSettings) -> datetime:
+    """When to remind people who have not answered a question that closes at ``closes``.
+
+    With a daily cadence: at the end of the school day (15:00) on the last school day
+    before it closes, when people can still answer the same day. Otherwise, or when that
+    moment is not between posting and closing: three quarters of the way.
+    """
+    three_quarters = posted + (closes - posted) * 3 / 4
+    if not settings.cadence.days:
+        return three_quarters
+    zone = ZoneInfo(settings.timezone)
+    day = closes.astimezone(zone).date()
+    for _ in range(_SEARCH_LIMIT_DAYS):
+        day -= timedelta(days=1)
+        if is_school_day(day, settings):
+            break
+    candidate = datetime.combine(day, REMINDER_TIME, zone).astimezone(UTC)
+    return candidate if posted < candidate < closes else three_quarters
 
 
 def first_due(begin: date, settings: RoundSettings) -> datetime:

@@ -11,7 +11,7 @@ from datetime import datetime
 from babel.dates import format_datetime
 
 from bot.i18n import N_, _, ngettext
-from bot.model import Cadence, Round, Status, StepState
+from bot.model import Cadence, Round, Status, Step, StepKind, StepState
 from bot.school_days import local
 from dialogues.cards import Card
 
@@ -80,10 +80,12 @@ def status_line(rnd: Round, card: Card) -> str:
     ]
     current = rnd.current_step_index
     if current is not None:
-        parts.append(_("nu: {ref}").format(ref=_step_name(rnd, current)))
+        parts.append(_("nu: {ref}").format(ref=step_name(card, rnd.steps[current])))
     upcoming = rnd.next_step_index
     if rnd.status.active and rnd.next_due is not None:
-        what = _step_name(rnd, upcoming) if upcoming is not None else _("de samenvatting")
+        what = (
+            step_name(card, rnd.steps[upcoming]) if upcoming is not None else _("de samenvatting")
+        )
         when = moment(rnd.next_due, rnd.settings.timezone)
         if rnd.status is Status.PAUSED:
             parts.append(_("daarna: {what} (na hervatten)").format(what=what))
@@ -98,11 +100,13 @@ def status_line(rnd: Round, card: Card) -> str:
     return " · ".join(parts)
 
 
-def _step_name(rnd: Round, index: int) -> str:
-    step = rnd.steps[index]
-    names = {
-        "opening": _("de openingsvraag"),
-        "droomvraag": _("de droomvraag"),
-        "evaluation": _("evaluatievraag ‘{ref}’").format(ref=step.ref),
-    }
-    return names.get(step.kind.value, _("vraag {ref}").format(ref=step.ref))
+def step_name(card: Card, step: Step) -> str:
+    """How a sentence names a step: "vraag 1.1", "de droomvraag"."""
+    if step.kind is StepKind.OPENING:
+        return _("de openingsvraag")
+    if step.kind is StepKind.DROOMVRAAG:
+        return _("de droomvraag")
+    if step.kind is StepKind.EVALUATION:
+        label = next((e.label for e in card.evaluation if e.key == step.ref), step.ref)
+        return _("de evaluatievraag ‘{label}’").format(label=label)
+    return _("vraag {ref}").format(ref=step.ref)

@@ -46,6 +46,8 @@ class RoundRow(Base):
     started_by: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
     next_due: Mapped[datetime | None]
+    remind_at: Mapped[datetime | None]
+    quiet: Mapped[list[Any]] = mapped_column(default=list)
     paused_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     lease_until: Mapped[datetime | None]

@@ -27,7 +27,7 @@ from bot.model import (
     StepKind,
     StepState,
 )
-from bot.outbound import CONTENT, Content, Post
+from bot.outbound import CONTENT, Content, Post, QuestionPost
 from storage.models import AnswerRow, OutboxRow, PostRow, RoundRow
 
 
@@ -134,7 +134,7 @@ class Repository:
             update(RoundRow)
             .where(
                 RoundRow.status.in_([Status.SCHEDULED.value, Status.RUNNING.value]),
-                RoundRow.next_due <= now,
+                or_(RoundRow.next_due <= now, RoundRow.remind_at <= now),
                 or_(RoundRow.lease_until.is_(None), RoundRow.lease_until < now),
             )
             .values(lease_until=now + lease)
@@ -188,7 +188,10 @@ class Repository:
                     platform=post.channel.platform,
                     channel_id=post.channel.channel_id,
                     thread_id=post.channel.thread_id or "",
-                    step_index=getattr(post.content, "step_index", None),
+                    # only a question's message is something people answer by replying to
+                    step_index=(
+                        post.content.step_index if isinstance(post.content, QuestionPost) else None
+                    ),
                     content=post.content.model_dump(mode="json"),
                     created_at=now,
                 )
@@ -315,6 +318,8 @@ def _round_columns(rnd: Round) -> dict[str, Any]:
         },
         "created_at": rnd.created_at,
         "next_due": rnd.next_due,
+        "remind_at": rnd.remind_at,
+        "quiet": sorted(rnd.quiet),
         "paused_at": rnd.paused_at,
         "finished_at": rnd.finished_at,
     }
@@ -353,6 +358,8 @@ def _round(row: RoundRow, answers: tuple[Answer, ...]) -> Round:
         created_at=row.created_at,
         started_by=Person(**row.started_by),
         next_due=row.next_due,
+        remind_at=row.remind_at,
+        quiet=frozenset(row.quiet),
         paused_at=row.paused_at,
         finished_at=row.finished_at,
         answers=answers,

@@ -36,6 +36,8 @@ def test_english_aliases_and_case() -> None:
     assert parse("Pause") == ActionCommand(Action.PAUSE)
     assert parse("samenvatting") == ActionCommand(Action.SUMMARY)
     assert parse("overslaan 2.4") == ActionCommand(Action.SKIP, "2.4")
+    assert parse("herinneringen UIT") == ActionCommand(Action.REMINDERS, "off")
+    assert parse("reminders on") == ActionCommand(Action.REMINDERS, "on")
 
 
 def test_day_ranges_wrap_around_the_weekend() -> None:
@@ -68,6 +70,8 @@ def test_empty_command_is_help() -> None:
         ("start kaart1 kaart2", "Onbekende optie ‘kaart2’"),
         ("pauze nu", "‘pauze’ heeft geen opties"),
         ("overslaan morgen", "hooguit één vraagnummer"),
+        ("herinneringen", "Gebruik: herinneringen uit, of: herinneringen aan"),
+        ("herinneringen misschien", "Gebruik: herinneringen uit"),
     ],
 )
 def test_bad_commands_say_what_is_wrong_and_what_is_allowed(text: str, expected: str) -> None:

@@ -22,7 +22,7 @@ from bot.model import (
     StepKind,
     StepState,
 )
-from bot.outbound import NoticePost, Post, QuestionPost, SummaryPost
+from bot.outbound import NoticePost, Post, QuestionPost, ReminderPost, SummaryPost
 from dialogues.cards import get_card
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -132,9 +132,8 @@ def test_a_daily_round_runs_on_school_days_to_the_summary() -> None:
 
 def test_nothing_is_posted_before_its_time_and_one_step_per_tick_after_downtime() -> None:
     rnd, _ = started()
-    early = engine.tick(rnd, datetime(2026, 11, 24, 8, 59, tzinfo=AMS), CARD)
+    early = engine.tick(rnd.evolve(remind_at=None), datetime(2026, 11, 24, 8, 59, tzinfo=AMS), CARD)
     assert early.posts == ()
-    assert early.round is rnd
     much_later = datetime(2026, 12, 2, 10, 0, tzinfo=AMS)  # the bot was down for a week
     out = engine.tick(rnd, much_later, CARD)
     assert out.round is not None
@@ -275,3 +274,45 @@ def test_private_answer_gets_a_private_thank_you() -> None:
 def test_cadence_in_seconds_for_a_fast_round() -> None:
     rnd, _ = started(cadence=Cadence(seconds=5))
     assert rnd.next_due == START + timedelta(seconds=5)
+
+
+def test_reminders_go_once_to_participants_who_have_not_answered() -> None:
+    sara = Person("local", "sara", "Sara")
+    rnd, _ = started()
+    rnd = give(rnd, 0, BRAM, "m1", "opening", START)
+    rnd = give(rnd, 0, sara, "m2", "opening", START)
+    rnd, _, now = run_until_due(rnd)  # 1.1, Tuesday 09:00
+    assert rnd.remind_at == datetime(2026, 11, 24, 15, 0, tzinfo=AMS)  # end of the school day
+    rnd = give(rnd, 1, BRAM, "m3", "1.1", now)
+    quiet = act(rnd, Action.REMINDERS, who=ANNA, arg="off")
+    assert quiet.round is not None
+    assert "geen herinneringen" in quiet.replies[0].text
+    rnd = quiet.round
+
+    before = engine.tick(rnd, datetime(2026, 11, 24, 14, 59, tzinfo=AMS), CARD)
+    assert before.posts == ()
+    out = engine.tick(rnd, datetime(2026, 11, 24, 15, 0, tzinfo=AMS), CARD)
+    reminders = [p.content for p in out.posts]
+    assert [(r.name, r.label) for r in reminders] == [("Sara", "vraag 1.1")]  # type: ignore[union-attr]
+    assert isinstance(reminders[0], ReminderPost)
+    assert reminders[0].answer_until == datetime(2026, 11, 25, 9, 0, tzinfo=AMS)
+    assert out.round is not None
+    again = engine.tick(out.round, datetime(2026, 11, 24, 16, 0, tzinfo=AMS), CARD)
+    assert again.posts == ()  # once per question
+
+
+def test_no_reminders_while_paused_or_after_the_end() -> None:
+    rnd, _ = started()
+    rnd = give(rnd, 0, BRAM, "m1", "opening", START)
+    rnd, _, _now = run_until_due(rnd)
+    paused = act(rnd, Action.PAUSE).round
+    assert paused is not None
+    assert engine.tick(paused, datetime(2026, 11, 24, 15, 0, tzinfo=AMS), CARD).posts == ()
+    stopped = act(rnd, Action.STOP).round
+    assert stopped is not None
+    assert stopped.remind_at is None
+
+
+def test_a_fast_round_reminds_three_quarters_of_the_way() -> None:
+    rnd, _ = started(cadence=Cadence(seconds=40))
+    assert rnd.remind_at == START + timedelta(seconds=30)

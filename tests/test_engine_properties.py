@@ -26,7 +26,7 @@ from bot.model import (
     Status,
     StepState,
 )
-from bot.outbound import QuestionPost, SummaryPost
+from bot.outbound import QuestionPost, ReminderPost, SummaryPost
 from dialogues.cards import get_card
 
 CARD = get_card("dialoogkaart")
@@ -61,6 +61,8 @@ def test_random_rounds_keep_their_promises(
         now=now,
     ).evolve(id=1)
     posted: list[int] = []
+    reminded: set[tuple[int, str]] = set()
+    quiet: set[str] = set()
     finals = 0
     expected: dict[str, tuple[str, str]] = {}  # message id -> (author key, text)
     counter = 0
@@ -75,6 +77,12 @@ def test_random_rounds_keep_their_promises(
                 posted.append(post.content.step_index)
             if isinstance(post.content, SummaryPost) and post.content.summary.final:
                 finals += 1
+            if isinstance(post.content, ReminderPost):
+                assert rnd.status is Status.RUNNING, "a reminder outside a running round"
+                key = (post.content.step_index, post.content.user_id)
+                assert key not in reminded, "reminded twice for one question"
+                assert post.content.user_id not in quiet
+                reminded.add(key)
         rnd = outcome.round
 
     absorb(engine.tick(rnd, now, CARD))
@@ -85,6 +93,10 @@ def test_random_rounds_keep_their_promises(
             absorb(engine.tick(rnd, now, CARD))
         elif kind == "command":
             cmd = ActionCommand(action[1])  # type: ignore[arg-type]
+            if action[1] is Action.REMINDERS:
+                cmd = ActionCommand(Action.REMINDERS, "off")
+                if rnd.status.active:
+                    quiet.add(action[2].user_id)  # type: ignore[attr-defined]
             absorb(engine.command(rnd, cmd, action[2], now, CARD))  # type: ignore[arg-type]
         elif kind == "answer":
             who, step, text = action[1], int(action[2]), str(action[3])  # type: ignore[call-overload]

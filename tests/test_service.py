@@ -280,3 +280,22 @@ async def test_a_round_that_begins_later_is_announced(channel: LocalChannel) -> 
     assert isinstance(notice, NoticePost)
     assert "dinsdag 1 december om 09:00" in notice.text
     assert channel.questions() == []
+
+
+async def test_reminders_reach_people_privately_through_the_outbox(
+    channel: LocalChannel, service: DialogueService, clock: FakeClock, transcript: list[str]
+) -> None:
+    await channel.say(COORDINATOR, "/dialoog start tempo=1h")
+    await channel.say(BRAM, "Mijn beeld")
+    await run_due(service, channel, clock)  # question 1.1
+    await channel.say(COORDINATOR, "Anna over 1.1")
+    clock.advance(minutes=45)  # three quarters of the hour
+    await service.tick()
+    await channel.deliver()
+    reminders = channel.reminders()
+    assert [(r.name, r.label) for r in reminders] == [("Bram", "vraag 1.1")]
+    assert any("privé aan Bram" in line for line in transcript)
+    # replying to a reminder is not answering in the channel: it registers no question
+    async with service.db.transaction() as session:
+        found = await Repository(session).find_step(channel.channel, channel.posted[-1].message_id)
+    assert found is None

@@ -22,7 +22,7 @@ from bot.model import (
     Event,
     Person,
 )
-from bot.outbound import Content, QuestionPost, Reply, SummaryPost
+from bot.outbound import Content, QuestionPost, ReminderPost, Reply, SummaryPost
 from bot.render import content_text, plain
 from bot.service import DialogueService
 
@@ -70,7 +70,8 @@ class LocalChannel:
     async def send(self, channel: ChannelRef, content: Content) -> str:
         message_id = f"b{next(self._bot_ids)}"
         self.posted.append(Posted(message_id, content))
-        self.out(_indent(f"dialoogbot [{message_id}]", content_text(content)))
+        who = f" → privé aan {content.name}" if isinstance(content, ReminderPost) else ""
+        self.out(_indent(f"dialoogbot{who} [{message_id}]", content_text(content)))
         return message_id
 
     async def deliver(self) -> int:
@@ -174,6 +175,9 @@ class LocalChannel:
         """Message id of the latest question with this card reference (``1.2``, ``opening``…)."""
         found = [mid for mid, q in self.questions() if q.ref == ref]
         return found[-1] if found else None
+
+    def reminders(self) -> list[ReminderPost]:
+        return [p.content for p in self.posted if isinstance(p.content, ReminderPost)]
 
     def summaries(self) -> list[SummaryPost]:
         return [p.content for p in self.posted if isinstance(p.content, SummaryPost)]

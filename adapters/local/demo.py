@@ -19,7 +19,7 @@ import yaml
 
 from adapters.local.channel import LocalChannel, person
 from bot.model import Cadence, Person
-from bot.outbound import Content, QuestionPost, SummaryPost
+from bot.outbound import Content, QuestionPost, ReminderPost, SummaryPost
 from bot.scheduler import Ticker
 from bot.service import DialogueService
 
@@ -45,11 +45,17 @@ class Colleagues:
         self.random = random.Random(7)
         self.done = asyncio.Event()
         self.summary: SummaryPost | None = None
+        self.reminded: dict[str, int] = {}
 
     async def on_post(self, message_id: str, content: Content) -> None:
         if isinstance(content, SummaryPost) and content.summary.final:
             self.summary = content
             self.done.set()
+        if isinstance(content, ReminderPost):
+            # Like real people, a colleague who keeps getting reminders switches them off.
+            self.reminded[content.name] = self.reminded.get(content.name, 0) + 1
+            if self.reminded[content.name] == 3 and content.name in self.people:
+                self._command(self.people[content.name], "/dialoog herinneringen uit")
         if not isinstance(content, QuestionPost):
             return
         ref = content.ref
@@ -68,6 +74,13 @@ class Colleagues:
         edit = extras.get("edit")
         if edit and edit["after"] == ref:
             self._schedule(self._edit(self.people[edit["name"]], edit["step"], edit["text"]))
+
+    def _command(self, who: Person, text: str) -> None:
+        async def say() -> None:
+            await self._pause()
+            await self.channel.say(who, text)
+
+        self._schedule(say())
 
     def _later(
         self, who: Person, text: str, *, reply_to: str | None, private: bool = False
@@ -119,6 +132,7 @@ async def run_demo(
     ticker.start()
     try:
         await channel.say(COORDINATOR, f"/dialoog start tempo={tempo}")
+        await channel.say(COORDINATOR, "/dialoog herinneringen uit")
         await colleagues.done.wait()
         if colleagues.tasks:
             await asyncio.gather(*colleagues.tasks)
