@@ -192,6 +192,9 @@ class Round:
 
 
 # --- inputs -------------------------------------------------------------------------
+# ``event_id`` is the platform's id for one delivery of an event (Slack's event_id,
+# Telegram's update_id). Platforms deliver again when unsure; the service handles a
+# given id once, in the same transaction as its effects.
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +205,7 @@ class CommandGiven:
     person: Person
     text: str
     is_admin: bool = False
+    event_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +224,7 @@ class AnswerGiven:
     round_id: int | None = None
     step_index: int | None = None
     private: bool = False
+    event_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,12 +233,14 @@ class AnswerEdited:
     person: Person
     message_id: str
     text: str
+    event_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class AnswerDeleted:
     channel: ChannelRef
     message_id: str
+    event_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,6 +45,7 @@ T = TypeVar("T")
 
 ROUND_LEASE = timedelta(seconds=60)
 OUTBOX_LEASE = timedelta(seconds=60)
+EVENT_MEMORY = timedelta(days=2)
 _ATTEMPTS = 5
 
 
@@ -103,6 +104,8 @@ class DialogueService:
         now = self.clock.now()
         async with self.db.transaction() as session:
             repo = Repository(session)
+            if await self._seen_before(repo, event):
+                return []
             active = await repo.active(event.channel)
             if active is not None:
                 return [
@@ -165,6 +168,8 @@ class DialogueService:
         now = self.clock.now()
         async with self.db.transaction() as session:
             repo = Repository(session)
+            if await self._seen_before(repo, event):
+                return []
             rnd = await repo.active(event.channel)
             if rnd is None and cmd.action in (Action.STATUS, Action.SUMMARY):
                 rnd = await repo.latest(event.channel)
@@ -177,6 +182,8 @@ class DialogueService:
         now = self.clock.now()
         async with self.db.transaction() as session:
             repo = Repository(session)
+            if await self._seen_before(repo, event):
+                return []
             if event.round_id is not None and event.step_index is not None:
                 target: tuple[int, int] | None = (event.round_id, event.step_index)
             elif event.reply_to is not None:
@@ -196,6 +203,8 @@ class DialogueService:
         now = self.clock.now()
         async with self.db.transaction() as session:
             repo = Repository(session)
+            if await self._seen_before(repo, event):
+                return []
             round_id = await repo.find_answer(event.channel, event.message_id)
             rnd = None
             if round_id is not None:
@@ -213,7 +222,9 @@ class DialogueService:
         """Advance every round with a step due; returns how many advanced."""
         now = self.clock.now()
         async with self.db.transaction() as session:
-            due = await Repository(session).claim_due(now, ROUND_LEASE)
+            repo = Repository(session)
+            due = await repo.claim_due(now, ROUND_LEASE)
+            await repo.forget_events(now - EVENT_MEMORY)
         advanced = 0
         for round_id in due:
             try:
@@ -261,6 +272,19 @@ class DialogueService:
                 await Repository(session).mark_sent(message, message_id, self.clock.now())
             sent += 1
         return sent
+
+    async def _seen_before(
+        self, repo: Repository, event: CommandGiven | AnswerGiven | AnswerEdited | AnswerDeleted
+    ) -> bool:
+        """True for a platform's redelivery of an event handled before.
+
+        Recorded in the caller's transaction, so an event whose handling fails is not
+        marked as handled and its redelivery is carried out.
+        """
+        if event.event_id is None:
+            return False
+        first = await repo.first_time(event.channel.platform, event.event_id, self.clock.now())
+        return not first
 
     async def _persist(
         self, repo: Repository, before: Round | None, outcome: engine.Outcome

@@ -128,3 +128,16 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(UserText)
 
     __table_args__ = (Index("ix_outbox_pending", "platform", "sent_at"),)
+
+
+class ProcessedEvent(Base):
+    """Platform deliveries already handled, so a redelivered event changes nothing."""
+
+    __tablename__ = "processed_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    event_id: Mapped[str] = mapped_column(String(255))
+    seen_at: Mapped[datetime] = mapped_column(index=True)
+
+    __table_args__ = (UniqueConstraint("platform", "event_id"),)

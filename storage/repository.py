@@ -12,6 +12,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import delete, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -28,7 +30,7 @@ from bot.model import (
     StepState,
 )
 from bot.outbound import CONTENT, Content, Post, QuestionPost
-from storage.models import AnswerRow, OutboxRow, PostRow, RoundRow
+from storage.models import AnswerRow, OutboxRow, PostRow, ProcessedEvent, RoundRow
 
 
 class ConcurrentUpdate(Exception):
@@ -148,6 +150,24 @@ class Repository:
             query = query.where(AnswerRow.message_id == message_id)
         answers = await self.session.scalars(query.order_by(AnswerRow.id))
         return _round(row, tuple(_answer(row.platform, a) for a in answers))
+
+    # --- deliveries ---------------------------------------------------------------------
+
+    async def first_time(self, platform: str, event_id: str, now: datetime) -> bool:
+        """Record a delivery; False if it was recorded before (a platform's retry)."""
+        dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        statement = (
+            insert(ProcessedEvent)
+            .values(platform=platform, event_id=event_id, seen_at=now)
+            .on_conflict_do_nothing(index_elements=["platform", "event_id"])
+            .returning(ProcessedEvent.id)
+        )
+        return (await self.session.execute(statement)).first() is not None
+
+    async def forget_events(self, before: datetime) -> None:
+        """Platforms retry within minutes; older records only take space."""
+        await self.session.execute(delete(ProcessedEvent).where(ProcessedEvent.seen_at < before))
 
     # --- messages -----------------------------------------------------------------------
 

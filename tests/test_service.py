@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters.local.channel import LocalChannel, person
-from bot.model import ChannelRef, CommandGiven, Round, Status
+from bot.model import AnswerEdited, AnswerGiven, ChannelRef, CommandGiven, Round, Status
 from bot.outbound import Content, NoticePost, QuestionPost
 from bot.service import DialogueService
+from dialogues.cards import Card
 from storage.db import Database
 from storage.models import AnswerRow, OutboxRow
 from storage.repository import Repository
@@ -299,3 +300,46 @@ async def test_reminders_reach_people_privately_through_the_outbox(
     async with service.db.transaction() as session:
         found = await Repository(session).find_step(channel.channel, channel.posted[-1].message_id)
     assert found is None
+
+
+async def test_a_redelivered_event_is_handled_once(
+    service: DialogueService, clock: FakeClock, db: Database
+) -> None:
+    channel = LocalChannel(service, "team", out=lambda _: None)
+    start = CommandGiven(channel.channel, COORDINATOR, "start tempo=1h", event_id="Ev1")
+    assert await service.handle(start)
+    await channel.deliver()
+    nxt = CommandGiven(channel.channel, COORDINATOR, "volgende", event_id="Ev2")
+    await service.handle(nxt)
+    assert await service.handle(nxt) == []  # the platform retried: not a second step
+    await channel.deliver()
+    assert [q.ref for _, q in channel.questions()] == ["opening", "1.1"]
+
+    question = channel.question_id("1.1")
+    answer = AnswerGiven(channel.channel, BRAM, "m1", "antwoord", reply_to=question, event_id="Ev3")
+    edit = AnswerEdited(channel.channel, BRAM, "m1", "aangepast", event_id="Ev4")
+    await service.handle(answer)
+    await service.handle(edit)
+    await service.handle(answer)  # a late retry of the original must not undo the edit
+    rnd = await round_state(service, channel)
+    assert rnd is not None
+    assert [a.text for a in rnd.answers] == ["aangepast"]
+
+    # the same id on another platform is another event
+    other = ChannelRef("elders", "team")
+    assert await service.handle(CommandGiven(other, COORDINATOR, "start", event_id="Ev1"))
+
+
+async def test_a_failed_event_is_not_marked_handled(service: DialogueService, db: Database) -> None:
+    channel = ChannelRef("local", "team")
+
+    def unreadable_card(card_id: str) -> Card:
+        raise RuntimeError("kapot")
+
+    broken = DialogueService(
+        db, cards=unreadable_card, clock=service.clock, defaults=service.defaults
+    )
+    with pytest.raises(RuntimeError):
+        await broken.handle(CommandGiven(channel, COORDINATOR, "start", event_id="Ev9"))
+    replies = await service.handle(CommandGiven(channel, COORDINATOR, "start", event_id="Ev9"))
+    assert "is gestart" in replies[0].text
