@@ -21,6 +21,7 @@ from bot import i18n
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.render import summary_json, summary_markdown
+from bot.scheduler import Ticker
 from bot.service import DialogueService
 from bot.summary import compile_summary
 from bot.texts import STATUS_WORDS
@@ -37,9 +38,11 @@ app = typer.Typer(
 cards_app = typer.Typer(help="Kaarten bekijken en controleren.", no_args_is_help=True)
 rounds_app = typer.Typer(help="Rondes bekijken.", no_args_is_help=True)
 db_app = typer.Typer(help="De database beheren.", no_args_is_help=True)
+run_app = typer.Typer(help="De bot verbinden met een chatplatform.", no_args_is_help=True)
 app.add_typer(cards_app, name="cards")
 app.add_typer(rounds_app, name="rounds")
 app.add_typer(db_app, name="db")
+app.add_typer(run_app, name="run")
 
 T = TypeVar("T")
 log = logging.getLogger("dialoogbot")
@@ -270,6 +273,50 @@ def db_upgrade() -> None:
     async def work() -> None:
         await _read(settings, lambda repo: asyncio.sleep(0))
         typer.echo("Database is bijgewerkt.")
+
+    _run(work)
+
+
+@run_app.command("slack")
+def run_slack(
+    http: Annotated[
+        bool, typer.Option("--http", help="Events API over HTTP in plaats van Socket Mode")
+    ] = False,
+    port: Annotated[int, typer.Option(help="Poort voor --http")] = 3000,
+    host: Annotated[str, typer.Option(help="Adres voor --http")] = "0.0.0.0",
+) -> None:
+    """Verbinden met Slack: Socket Mode (standaard) of HTTP (--http, pad /slack/events)."""
+    try:
+        from adapters.slack.app import SlackAdapter, SlackSettings
+    except ImportError:
+        typer.echo(
+            "Slack-ondersteuning is niet geïnstalleerd: pip install 'dialoogbot[slack]'", err=True
+        )
+        raise typer.Exit(1) from None
+    settings = _settings()
+    try:
+        slack_settings = SlackSettings()
+    except ValidationError as exc:
+        missing = ", ".join(f"SLACK_{str(e['loc'][0]).upper()}" for e in exc.errors())
+        typer.echo(f"Slack-instellingen ontbreken of kloppen niet: {missing}", err=True)
+        raise typer.Exit(1) from None
+    if not http and slack_settings.app_token is None:
+        typer.echo("Socket Mode heeft SLACK_APP_TOKEN nodig (xapp-…); of gebruik --http.", err=True)
+        raise typer.Exit(1)
+
+    async def work() -> None:
+        async with _service(settings) as service:
+            adapter = SlackAdapter(service, slack_settings)
+            ticker = Ticker(service, adapter.deliver, interval=settings.tick_seconds)
+            ticker.start()
+            try:
+                if http:
+                    await adapter.run_http(host, port)
+                else:
+                    await adapter.run_socket_mode()
+            finally:
+                await ticker.stop()
+                await adapter.idle()
 
     _run(work)
 

@@ -1,0 +1,305 @@
+"""The Slack adapter: slack-bolt's async app wired to the dialogue service.
+
+Every listener acknowledges first and works after (bolt answers Slack as soon as
+``ack()`` runs), because Slack wants an answer within three seconds. The work itself is a
+translation to a neutral event, one call to the service, and the delivery of what the
+service wrote to the outbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from slack_bolt.app.async_app import AsyncApp
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import blocks, translate
+from bot.model import ChannelRef, Event
+from bot.outbound import Content, NoticePost, QuestionPost, ReminderPost, Reply, SummaryPost
+from bot.render import summary_markdown
+from bot.service import DialogueService
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class SlackSettings(BaseSettings):
+    """Slack's own variable names, as in Slack's documentation and bolt's examples."""
+
+    model_config = SettingsConfigDict(env_prefix="SLACK_", env_file=".env", extra="ignore")
+
+    bot_token: SecretStr
+    signing_secret: SecretStr
+    app_token: SecretStr | None = None
+    api_url: str = "https://slack.com/api/"
+
+
+class RespectRetryAfter(AsyncRetryHandler):
+    """Retry a 429 after the Retry-After Slack asks for; the wait is injectable for tests."""
+
+    def __init__(self, max_retry_count: int = 5, sleep: Sleep = asyncio.sleep) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.sleep = sleep
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return response is not None and response.status_code == 429
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        assert response is not None
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        try:
+            wait = float(headers.get("retry-after", ["1"])[0])
+        except ValueError:
+            wait = 1.0
+        state.next_attempt_requested = True
+        await self.sleep(wait + random.random() / 10)
+        state.increment_current_attempt()
+
+
+class SlackAdapter:
+    platform = translate.PLATFORM
+
+    def __init__(
+        self, service: DialogueService, settings: SlackSettings, *, sleep: Sleep = asyncio.sleep
+    ) -> None:
+        self.service = service
+        self.settings = settings
+        api_url = settings.api_url if settings.api_url.endswith("/") else settings.api_url + "/"
+        self.client = AsyncWebClient(
+            token=settings.bot_token.get_secret_value(),
+            base_url=api_url,
+            retry_handlers=[
+                RespectRetryAfter(sleep=sleep),
+                AsyncServerErrorRetryHandler(max_retry_count=2),
+                AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            ],
+        )
+        self.app = AsyncApp(
+            client=self.client,
+            signing_secret=settings.signing_secret.get_secret_value(),
+            process_before_response=False,
+        )
+        self._names: dict[str, str] = {}
+        self._busy = 0
+        self._quiet = asyncio.Condition()
+        self._bot_user_id: str | None = None
+        self._register()
+
+    # --- Slack → service ----------------------------------------------------------------
+
+    def _register(self) -> None:
+        app = self.app
+        app.command("/dialoog")(self._on_command)
+        app.event("app_mention")(self._on_mention)
+        app.event("message")(self._on_message)
+        app.action(translate.PRIVATE_ACTION)(self._on_private_button)
+        app.view(translate.PRIVATE_VIEW)(self._on_private_submit)
+
+    async def _on_command(self, ack: Any, body: dict[str, Any]) -> None:
+        async with self.working():
+            await ack()
+            await self._command(body)
+
+    async def _command(self, body: dict[str, Any]) -> None:
+        name = await self.name_of(body["user_id"])
+        await self._handle(translate.slash_command(body, name), body["channel_id"])
+
+    async def _on_mention(self, ack: Any, body: dict[str, Any]) -> None:
+        async with self.working():
+            await ack()
+            await self._mention(body)
+
+    async def _mention(self, body: dict[str, Any]) -> None:
+        event = body["event"]
+        name = await self.name_of(event["user"])
+        command = translate.mention_command(body, await self.bot_user_id(), name)
+        if command is not None:
+            await self._handle(command, event["channel"])
+
+    async def _on_message(self, ack: Any, body: dict[str, Any]) -> None:
+        async with self.working():
+            await ack()
+            await self._message(body)
+
+    async def _message(self, body: dict[str, Any]) -> None:
+        event = body["event"]
+        user = event.get("user") or (event.get("message") or {}).get("user") or ""
+        name = await self.name_of(user) if user else ""
+        translated = translate.message(body, await self.bot_user_id(), name)
+        if translated is not None:
+            await self._handle(translated, event["channel"])
+
+    async def _on_private_button(self, ack: Any, body: dict[str, Any]) -> None:
+        async with self.working():
+            await ack()
+            await self._private_button(body)
+
+    async def _private_button(self, body: dict[str, Any]) -> None:
+        target = translate.private_target(body)
+        message_blocks = (body.get("message") or {}).get("blocks") or []
+        question = next(
+            (b["text"]["text"] for b in message_blocks if b.get("type") == "section"), ""
+        )
+        await self.client.views_open(
+            trigger_id=body["trigger_id"], view=blocks.private_modal(target, question)
+        )
+
+    async def _on_private_submit(self, ack: Any, body: dict[str, Any]) -> None:
+        async with self.working():
+            await ack()
+            await self._private_submit(body)
+
+    async def _private_submit(self, body: dict[str, Any]) -> None:
+        name = await self.name_of(body["user"]["id"])
+        event = translate.private_answer(body, name)
+        await self._handle(event, event.channel.channel_id)
+
+    @asynccontextmanager
+    async def working(self) -> AsyncIterator[None]:
+        """Count work that continues after the ack, so shutdown (and tests) can wait for it."""
+        self._busy += 1
+        try:
+            yield
+        finally:
+            self._busy -= 1
+            async with self._quiet:
+                self._quiet.notify_all()
+
+    async def idle(self) -> None:
+        """Until no Slack request is being worked on."""
+        async with self._quiet:
+            await self._quiet.wait_for(lambda: self._busy == 0)
+
+    async def _handle(self, event: Event, channel_id: str) -> None:
+        try:
+            replies = await self.service.handle(event)
+            for reply in replies:
+                await self._reply(channel_id, reply)
+            await self.deliver()
+        except Exception:
+            log.exception("handling a Slack event failed")
+
+    async def _reply(self, channel_id: str, reply: Reply) -> None:
+        if reply.private:
+            await self.client.chat_postEphemeral(
+                channel=channel_id, user=reply.person.user_id, text=blocks.fallback(reply.text)
+            )
+        else:
+            await self.client.chat_postMessage(channel=channel_id, text=blocks.fallback(reply.text))
+
+    async def name_of(self, user_id: str) -> str:
+        """The name people see in Slack, looked up once per user."""
+        if user_id not in self._names:
+            try:
+                info = await self.client.users_info(user=user_id)
+                user = info["user"]
+                profile = user.get("profile") or {}
+                self._names[user_id] = (
+                    profile.get("display_name")
+                    or user.get("real_name")
+                    or user.get("name")
+                    or user_id
+                )
+            except Exception:
+                log.warning("could not look up Slack user %s", user_id)
+                return user_id
+        return self._names[user_id]
+
+    async def bot_user_id(self) -> str:
+        if self._bot_user_id is None:
+            self._bot_user_id = str((await self.client.auth_test())["user_id"])
+        return self._bot_user_id
+
+    # --- service → Slack ----------------------------------------------------------------
+
+    async def deliver(self) -> int:
+        return await self.service.deliver(self.platform, self.send)
+
+    async def send(self, channel: ChannelRef, content: Content) -> str:
+        match content:
+            case QuestionPost():
+                return await self._post(channel.channel_id, blocks.question(content))
+            case NoticePost():
+                return await self._post_all(channel.channel_id, blocks.notice(content))
+            case ReminderPost():
+                opened = await self.client.conversations_open(users=content.user_id)
+                direct = opened["channel"]["id"]
+                return await self._post(direct, blocks.reminder(content))
+            case SummaryPost():
+                first = await self._post_all(channel.channel_id, blocks.summary(content.summary))
+                await self.client.files_upload_v2(
+                    channel=channel.channel_id,
+                    thread_ts=first,
+                    filename=f"samenvatting-ronde-{content.round_id}.md",
+                    title=f"Samenvatting ronde {content.round_id}",
+                    content=summary_markdown(content.summary),
+                )
+                return first
+
+    async def _post(self, channel_id: str, message: dict[str, Any], **extra: Any) -> str:
+        response = await self.client.chat_postMessage(channel=channel_id, **message, **extra)
+        return str(response["ts"])
+
+    async def _post_all(self, channel_id: str, messages: list[dict[str, Any]]) -> str:
+        """Post the first message to the channel and the rest in its thread."""
+        first = await self._post(channel_id, messages[0])
+        for message in messages[1:]:
+            await self._post(channel_id, message, thread_ts=first)
+        return first
+
+    # --- running ------------------------------------------------------------------------
+
+    async def run_http(self, host: str, port: int, path: str = "/slack/events") -> None:
+        from aiohttp import web
+
+        runner = web.AppRunner(self.app.server(port=port, path=path, host=host).web_app)
+        await runner.setup()
+        await web.TCPSite(runner, host, port).start()
+        log.info("listening for Slack on http://%s:%s%s", host, port, path)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()
+
+    async def run_socket_mode(self) -> None:
+        from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+        if self.settings.app_token is None:
+            raise RuntimeError("SLACK_APP_TOKEN is needed for Socket Mode")
+        handler = AsyncSocketModeHandler(self.app, self.settings.app_token.get_secret_value())
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+        log.info("connected to Slack in Socket Mode")
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await handler.close_async()  # type: ignore[no-untyped-call]

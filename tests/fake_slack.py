@@ -1,0 +1,198 @@
+"""A fake Slack for tests: the Web API on localhost, and a signed-request sender for bolt.
+
+The real slack_sdk and slack-bolt talk real HTTP to it. It implements the methods the
+adapter uses, checks the bot token, records every call, and can be told to answer a
+method with 429 or 5xx first. Tests wait for calls with ``wait_for`` instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from aiohttp import ClientSession, web
+from slack_sdk.signature import SignatureVerifier
+
+TOKEN = "xoxb-test-token"
+SIGNING_SECRET = "test-signing-secret"
+BOT_USER = "UBOT"
+USERS = {
+    "UANNA": "Anna de Vries",
+    "UBRAM": "Bram Jansen",
+    "USARA": "Sara <!channel> Bakker",
+}
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+
+
+@dataclass
+class FakeSlack:
+    calls: list[Call] = field(default_factory=list)
+    failures: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
+    uploads: dict[str, bytes] = field(default_factory=dict)
+    base_url: str = ""
+    _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)
+        app.router.add_post("/upload/{file_id}", self._upload)
+        return app
+
+    def fail(self, method: str, status: int, headers: dict[str, str] | None = None) -> None:
+        """Answer the next call of ``method`` with ``status`` (e.g. 429 with Retry-After)."""
+        self.failures.setdefault(method, []).append((status, headers or {}))
+
+    def of(self, method: str) -> list[dict[str, Any]]:
+        return [c.args for c in self.calls if c.method == method]
+
+    def posts(self, channel: str | None = None) -> list[dict[str, Any]]:
+        return [
+            a for a in self.of("chat.postMessage") if channel is None or a["channel"] == channel
+        ]
+
+    async def wait_for(self, check: Callable[[], bool], within: float = 10) -> None:
+        """Until ``check()`` holds: the adapter works after its ack, in the background."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(check), within)
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if request.headers.get("Authorization") != f"Bearer {TOKEN}":
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        args: dict[str, Any] = dict(request.query)  # some methods send query parameters
+        if request.method == "POST" and request.content_type == "application/json":
+            args.update(await request.json())
+        elif request.method == "POST":
+            args.update(await request.post())
+        for key in ("blocks", "files", "view"):
+            if isinstance(args.get(key), str):
+                args[key] = json.loads(args[key])
+        if self.failures.get(method):
+            status, headers = self.failures[method].pop(0)
+            async with self._changed:
+                self.calls.append(Call(f"{method}:{status}", args))
+                self._changed.notify_all()
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"}, status=status, headers=headers
+            )
+        result = self._answer(method, args)
+        if "ts" in result:
+            args["_ts"] = result["ts"]  # what Slack answered, so tests can reply in threads
+        async with self._changed:
+            self.calls.append(Call(method, args))
+            self._changed.notify_all()
+        return web.json_response(result)
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        ok: dict[str, Any] = {"ok": True}
+        if method == "auth.test":
+            return {
+                **ok,
+                "user_id": BOT_USER,
+                "bot_id": "BBOT",
+                "team_id": "T1",
+                "user": "dialoogbot",
+            }
+        if method == "users.info":
+            user = args["user"]
+            return {
+                **ok,
+                "user": {
+                    "id": user,
+                    "name": user.lower(),
+                    "real_name": USERS.get(user, user),
+                    "profile": {},
+                },
+            }
+        if method == "chat.postMessage":
+            ts = f"{int(time.time())}.{next(self._ts):06d}"
+            return {**ok, "channel": args["channel"], "ts": ts, "message": {"ts": ts}}
+        if method == "chat.postEphemeral":
+            return {**ok, "message_ts": f"e{next(self._ts)}"}
+        if method == "conversations.open":
+            return {**ok, "channel": {"id": f"D{args['users']}"}}
+        if method == "views.open":
+            return {**ok, "view": {"id": f"V{next(self._ts)}"}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts)}"
+            return {**ok, "file_id": file_id, "upload_url": f"{self.base_url}upload/{file_id}"}
+        if method == "files.completeUploadExternal":
+            return {
+                **ok,
+                "files": [{"id": f["id"], "title": f.get("title")} for f in args["files"]],
+            }
+        return {"ok": False, "error": "unknown_method"}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        self.uploads[request.match_info["file_id"]] = await request.read()
+        return web.Response(text="OK")
+
+
+class SlackSender:
+    """Sends requests to the bolt app the way Slack does: signed, over HTTP."""
+
+    def __init__(self, url: str, session: ClientSession, secret: str = SIGNING_SECRET) -> None:
+        self.url = url
+        self.session = session
+        self.verifier = SignatureVerifier(secret)
+        self._events = itertools.count(1)
+
+    async def _send(
+        self, body: str, content_type: str, signature: str | None = None, **headers: str
+    ) -> int:
+        timestamp = str(int(time.time()))
+        signed = signature or self.verifier.generate_signature(timestamp=timestamp, body=body)
+        async with self.session.post(
+            self.url,
+            data=body.encode(),
+            headers={
+                "Content-Type": content_type,
+                "X-Slack-Request-Timestamp": timestamp,
+                "X-Slack-Signature": signed,
+                **headers,
+            },
+        ) as response:
+            return response.status
+
+    async def command(self, user: str, channel: str, text: str, **extra: str) -> int:
+        body = urlencode(
+            {
+                "command": "/dialoog", "text": text, "user_id": user, "user_name": user.lower(),
+                "channel_id": channel, "team_id": "T1", "trigger_id": "trig",
+                "response_url": "http://127.0.0.1:9/unused",
+            }
+        )  # fmt: skip
+        return await self._send(body, "application/x-www-form-urlencoded", **extra)
+
+    async def event(
+        self, event: dict[str, Any], event_id: str | None = None, **headers: str
+    ) -> int:
+        body = json.dumps(
+            {
+                "type": "event_callback", "team_id": "T1", "api_app_id": "A1",
+                "event": event, "event_id": event_id or f"Ev{next(self._events)}",
+                "event_time": int(time.time()),
+            }
+        )  # fmt: skip
+        return await self._send(body, "application/json", **headers)
+
+    async def interaction(self, payload: dict[str, Any]) -> int:
+        body = urlencode({"payload": json.dumps(payload)})
+        return await self._send(body, "application/x-www-form-urlencoded")
+
+    async def forged(self, text: str) -> int:
+        body = urlencode({"command": "/dialoog", "text": text, "user_id": "UX", "channel_id": "C1"})
+        return await self._send(body, "application/x-www-form-urlencoded", signature="v0=forged")

@@ -1,0 +1,242 @@
+"""Slack end to end: real slack-bolt and slack_sdk, real HTTP, a fake Slack on localhost."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from aiohttp import ClientSession, web
+
+from adapters.slack import translate
+from adapters.slack.app import SlackAdapter, SlackSettings
+from bot.service import DialogueService
+from storage.db import Database
+from storage.repository import Repository
+from tests.conftest import make_service
+from tests.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack, SlackSender
+from tests.fakes import FakeClock
+
+CHANNEL = "C1"
+
+
+@dataclass
+class Harness:
+    fake: FakeSlack
+    adapter: SlackAdapter
+    service: DialogueService
+    send: SlackSender
+    clock: FakeClock
+    waits: list[float]
+
+    async def step(self) -> None:
+        """What the scheduler does when the next step is due: tick, then deliver."""
+        self.clock.advance(seconds=5)
+        await self.service.tick()
+        await self.adapter.deliver()
+
+    def questions(self) -> list[dict[str, Any]]:
+        return [p for p in self.fake.posts(CHANNEL) if _kind(p) == "question"]
+
+
+def _kind(post: dict[str, object]) -> str:
+    blocks = post.get("blocks") or []
+    assert isinstance(blocks, list)
+    if any(b.get("type") == "actions" for b in blocks):
+        return "question"
+    if blocks and blocks[0].get("type") == "header" and "Samenvatting" in blocks[0]["text"]["text"]:
+        return "summary"
+    return "other"
+
+
+async def _serve(app: web.Application) -> tuple[web.AppRunner, str]:
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    return runner, f"http://127.0.0.1:{port}/"
+
+
+@pytest.fixture
+async def slack(db: Database, clock: FakeClock) -> AsyncIterator[Harness]:
+    fake = FakeSlack()
+    fake_runner, fake_url = await _serve(fake.app())
+    fake.base_url = fake_url
+    service = make_service(db, clock)
+    waits: list[float] = []
+
+    async def no_real_wait(seconds: float) -> None:
+        waits.append(seconds)
+
+    settings = SlackSettings(
+        bot_token=TOKEN, signing_secret=SIGNING_SECRET, api_url=fake_url + "api/"
+    )
+    adapter = SlackAdapter(service, settings, sleep=no_real_wait)
+    bolt_runner, bolt_url = await _serve(adapter.app.server(port=0).web_app)
+    async with ClientSession() as session:
+        yield Harness(
+            fake, adapter, service, SlackSender(bolt_url + "slack/events", session), clock, waits
+        )
+    await bolt_runner.cleanup()
+    await fake_runner.cleanup()
+
+
+async def answer_privately(slack: Harness, question: dict[str, Any], user: str, text: str) -> None:
+    """Click "Privé antwoorden" under ``question``, then submit the modal that opens."""
+    actions = next(b for b in question["blocks"] if b["type"] == "actions")
+    await slack.send.interaction({
+        "type": "block_actions", "user": {"id": user}, "trigger_id": "t1",
+        "channel": {"id": CHANNEL}, "message": question, "actions": actions["elements"],
+    })  # fmt: skip
+    await slack.fake.wait_for(lambda: len(slack.fake.of("views.open")) == 1)
+    view = slack.fake.of("views.open")[0]["view"]
+    state = {"values": {"antwoord": {"tekst": {"value": text}}}}
+    await slack.send.interaction(
+        {
+            "type": "view_submission",
+            "user": {"id": user},
+            "view": {**view, "id": "V9", "state": state},
+        }
+    )
+    await slack.adapter.idle()
+    assert "eindsamenvatting" in slack.fake.of("chat.postEphemeral")[-1]["text"]
+
+
+def reply(user: str, thread_ts: str, text: str, ts: str) -> dict[str, object]:
+    return {
+        "type": "message",
+        "channel": CHANNEL,
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "thread_ts": thread_ts,
+    }
+
+
+async def test_a_whole_round_from_slash_command_to_summary(slack: Harness) -> None:
+    fake = slack.fake
+    assert await slack.send.command("UANNA", CHANNEL, "start rollen=1 tempo=5s") == 200
+    await fake.wait_for(lambda: len(slack.questions()) == 1)
+    await fake.wait_for(lambda: len(fake.of("chat.postEphemeral")) == 1)
+    assert "Ronde 1 is gestart" in fake.of("chat.postEphemeral")[0]["text"]
+
+    answered = 0
+    while not any(_kind(p) == "summary" for p in fake.posts(CHANNEL)):
+        question = slack.questions()[-1]
+        answered += 1
+        await slack.send.event(
+            reply("UBRAM", str(question["_ts"]), f"Bram, stap {answered}", f"9{answered}.1")
+        )
+        if answered == 2:  # Sara prefers to answer this one privately
+            await answer_privately(slack, question, "USARA", "Privé: <!here> *geheim*")
+        await slack.adapter.idle()
+        await slack.step()
+
+    headers = [q["blocks"][0]["text"]["text"] for q in slack.questions()]  # type: ignore[index]
+    assert len(headers) == len(set(headers)) == 1 + 6 + 1 + 3  # every step exactly once
+    summary = next(p for p in fake.posts(CHANNEL) if _kind(p) == "summary")
+    texts = [b["text"]["text"] for b in summary["blocks"] if "text" in b]  # type: ignore[union-attr]
+    assert "Uitkomst van het gesprek" in texts
+    assert "Droomvraag" in texts
+    assert any(t.startswith("Bram Jansen: Bram, stap 8") for t in texts)  # the droomvraag answer
+    assert any("Privé: <!here> *geheim*" in t for t in texts)
+    private = next(
+        b for b in summary["blocks"] if "Privé: <!here>" in b.get("text", {}).get("text", "")
+    )  # type: ignore[union-attr]
+    assert private["text"]["type"] == "plain_text"  # shown as typed, pings nobody
+    upload = fake.of("files.completeUploadExternal")[0]
+    assert upload["thread_ts"] == summary["_ts"]
+    markdown = next(iter(fake.uploads.values())).decode()
+    assert "## Uitkomst van het gesprek" in markdown
+    assert "Privé: \\<!here\\> \\*geheim\\*" in markdown
+
+
+async def test_a_forged_signature_is_refused(slack: Harness) -> None:
+    assert await slack.send.forged("start") == 401
+    assert slack.fake.posts() == []
+
+
+async def test_a_retried_event_is_stored_once(slack: Harness) -> None:
+    fake = slack.fake
+    await slack.send.command("UANNA", CHANNEL, "start")
+    await fake.wait_for(lambda: len(slack.questions()) == 1)
+    ts = str(slack.questions()[0]["_ts"])
+    event = reply("UBRAM", ts, "één keer", "77.1")
+    await slack.send.event(event, event_id="EvSame")
+    await slack.send.event(event, event_id="EvSame", **{"X-Slack-Retry-Num": "1"})
+    await slack.adapter.idle()
+    await slack.send.command("UANNA", CHANNEL, "samenvatting")
+    await fake.wait_for(lambda: "één keer" in everything_posted(fake))
+    assert everything_posted(fake).count("één keer") == 1
+
+
+def everything_posted(fake: FakeSlack) -> str:
+    return json.dumps(fake.posts(CHANNEL), ensure_ascii=False)
+
+
+async def test_a_429_is_waited_out_and_the_message_posted_once(slack: Harness) -> None:
+    fake = slack.fake
+    fake.fail("chat.postMessage", 429, {"Retry-After": "7"})
+    await slack.send.command("UANNA", CHANNEL, "start")
+    await fake.wait_for(lambda: len(slack.questions()) == 1)
+    assert [c.method for c in fake.calls if c.method.startswith("chat.postMessage")][:2] == [
+        "chat.postMessage:429",
+        "chat.postMessage",
+    ]
+    assert len(fake.posts(CHANNEL)) == 2  # the welcome notice and the opening, once each
+    assert slack.waits
+    assert 7 <= slack.waits[0] < 8
+
+
+async def test_a_participant_cannot_stop_the_round(slack: Harness) -> None:
+    fake = slack.fake
+    await slack.send.command("UANNA", CHANNEL, "start")
+    await fake.wait_for(lambda: len(slack.questions()) == 1)
+    await slack.send.command("UBRAM", CHANNEL, "stop")
+    await fake.wait_for(lambda: len(fake.of("chat.postEphemeral")) == 2)
+    refusal = fake.of("chat.postEphemeral")[1]
+    assert refusal["user"] == "UBRAM"
+    assert "Alleen een coördinator" in refusal["text"]
+
+
+async def test_mentions_edits_deletions_and_reminders(slack: Harness, db: Database) -> None:
+    fake = slack.fake
+    await slack.send.event(
+        {"type": "app_mention", "channel": CHANNEL, "user": "UANNA",
+         "text": "<@UBOT> start tempo=1h", "ts": "1.1"}
+    )  # fmt: skip
+    await slack.adapter.idle()
+    opening = slack.questions()[0]
+    ts = str(opening["_ts"])
+    answer = reply("UBRAM", ts, "eerste versie", "50.1")
+    await slack.send.event(answer)
+    await slack.send.event(reply("USARA", ts, "weg ermee", "50.2"))
+    await slack.adapter.idle()
+    await slack.send.event({
+        "type": "message", "subtype": "message_changed", "channel": CHANNEL,
+        "message": {**answer, "text": "tweede versie"}, "ts": "50.9",
+    })  # fmt: skip
+    await slack.send.event(
+        {"type": "message", "subtype": "message_deleted", "channel": CHANNEL, "deleted_ts": "50.2"}
+    )
+    # the bot's own messages and top-level chatter are not answers
+    await slack.send.event({**reply("UBOT", ts, "ik", "50.3"), "bot_id": "BBOT"})
+    await slack.send.event(
+        {"type": "message", "channel": CHANNEL, "user": "UBRAM", "text": "hoi", "ts": "50.4"}
+    )
+    await slack.adapter.idle()
+    async with db.transaction() as session:
+        rnd = await Repository(session).active(translate.channel(CHANNEL))
+    assert rnd is not None
+    assert [(a.person.name, a.text) for a in rnd.answers] == [("Bram Jansen", "tweede versie")]
+
+    slack.clock.advance(minutes=45)  # three quarters of the hour: reminders
+    await slack.service.tick()
+    await slack.adapter.deliver()
+    direct = fake.of("conversations.open")
+    assert [d["users"] for d in direct] == ["UANNA"]  # Bram answered; Sara's answer is gone
+    reminder = fake.posts("DUANNA")[0]
+    assert "Herinnering" in reminder["blocks"][0]["text"]["text"]
