@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from aiohttp import ClientSession, web
+from aiohttp import ClientSession, WSMsgType, web
 from slack_sdk.signature import SignatureVerifier
 
 TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-test-token"
 SIGNING_SECRET = "test-signing-secret"
 BOT_USER = "UBOT"
 USERS = {
@@ -40,6 +41,8 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     failures: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)
+    sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    acks: list[dict[str, Any]] = field(default_factory=list)
     base_url: str = ""
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -49,6 +52,7 @@ class FakeSlack:
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_get("/socket", self._socket)
         return app
 
     def fail(self, method: str, status: int, headers: dict[str, str] | None = None) -> None:
@@ -70,7 +74,8 @@ class FakeSlack:
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        if request.headers.get("Authorization") != f"Bearer {TOKEN}":
+        token = APP_TOKEN if method == "apps.connections.open" else TOKEN
+        if request.headers.get("Authorization") != f"Bearer {token}":
             return web.json_response({"ok": False, "error": "invalid_auth"})
         args: dict[str, Any] = dict(request.query)  # some methods send query parameters
         if request.method == "POST" and request.content_type == "application/json":
@@ -98,6 +103,8 @@ class FakeSlack:
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         ok: dict[str, Any] = {"ok": True}
+        if method == "apps.connections.open":
+            return {**ok, "url": self.base_url.replace("http://", "ws://") + "socket"}
         if method == "auth.test":
             return {
                 **ok,
@@ -135,6 +142,25 @@ class FakeSlack:
                 "files": [{"id": f["id"], "title": f.get("title")} for f in args["files"]],
             }
         return {"ok": False, "error": "unknown_method"}
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Socket Mode: say hello, then record the envelope acknowledgements that come back."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_json({"type": "hello", "num_connections": 1})
+        async with self._changed:
+            self.sockets.append(ws)
+            self._changed.notify_all()
+        async for message in ws:
+            if message.type == WSMsgType.TEXT:
+                async with self._changed:
+                    self.acks.append(json.loads(message.data))
+                    self._changed.notify_all()
+        return ws
+
+    async def push(self, envelope: dict[str, Any]) -> None:
+        """Deliver an event over the open Socket Mode connection."""
+        await self.sockets[-1].send_json(envelope)
 
     async def _upload(self, request: web.Request) -> web.Response:
         self.uploads[request.match_info["file_id"]] = await request.read()

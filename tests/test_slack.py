@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ from bot.service import DialogueService
 from storage.db import Database
 from storage.repository import Repository
 from tests.conftest import make_service
-from tests.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack, SlackSender
+from tests.fake_slack import APP_TOKEN, SIGNING_SECRET, TOKEN, FakeSlack, SlackSender
 from tests.fakes import FakeClock
 
 CHANNEL = "C1"
@@ -240,3 +242,48 @@ async def test_mentions_edits_deletions_and_reminders(slack: Harness, db: Databa
     assert [d["users"] for d in direct] == ["UANNA"]  # Bram answered; Sara's answer is gone
     reminder = fake.posts("DUANNA")[0]
     assert "Herinnering" in reminder["blocks"][0]["text"]["text"]
+
+
+async def test_a_passing_server_error_is_retried_without_a_double_post(slack: Harness) -> None:
+    fake = slack.fake
+    fake.fail("chat.postMessage", 503)
+    fake.fail("chat.postMessage", 502)
+    await slack.send.command("UANNA", CHANNEL, "start")
+    await fake.wait_for(lambda: len(slack.questions()) == 1)
+    methods = [c.method for c in fake.calls if c.method.startswith("chat.postMessage")]
+    assert methods[:3] == ["chat.postMessage:503", "chat.postMessage:502", "chat.postMessage"]
+    assert len(fake.posts(CHANNEL)) == 2
+    assert len(slack.waits) == 2
+    assert 0.5 <= slack.waits[0] < 0.6  # backing off, with a little jitter
+    assert 1.0 <= slack.waits[1] < 1.1
+
+
+async def test_socket_mode_takes_a_command_and_acknowledges_it(
+    db: Database, clock: FakeClock
+) -> None:
+    fake = FakeSlack()
+    runner, url = await _serve(fake.app())
+    fake.base_url = url
+    settings = SlackSettings(
+        bot_token=TOKEN, signing_secret=SIGNING_SECRET, app_token=APP_TOKEN, api_url=url + "api/"
+    )
+    adapter = SlackAdapter(make_service(db, clock), settings)
+    running = asyncio.create_task(adapter.run_socket_mode())
+    try:
+        await fake.wait_for(lambda: bool(fake.sockets))
+        command = {
+            "command": "/dialoog", "text": "start tempo=5s", "user_id": "UANNA",
+            "channel_id": CHANNEL, "team_id": "T1", "trigger_id": "t",
+        }  # fmt: skip
+        await fake.push(
+            {"envelope_id": "E1", "type": "slash_commands", "payload": command,
+             "accepts_response_payload": True}
+        )  # fmt: skip
+        await fake.wait_for(lambda: any(a.get("envelope_id") == "E1" for a in fake.acks))
+        await fake.wait_for(lambda: len(fake.posts(CHANNEL)) == 2)
+        assert "Openingsvraag" in fake.posts(CHANNEL)[1]["text"]
+    finally:
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+        await runner.cleanup()

@@ -19,10 +19,7 @@ from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
-)
+from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
@@ -50,8 +47,12 @@ class SlackSettings(BaseSettings):
     api_url: str = "https://slack.com/api/"
 
 
-class RespectRetryAfter(AsyncRetryHandler):
-    """Retry a 429 after the Retry-After Slack asks for; the wait is injectable for tests."""
+class RetryTransient(AsyncRetryHandler):
+    """Retry 429 after the Retry-After Slack asks for, and 5xx after a short backoff.
+
+    slack_sdk's own handlers do the same but sleep on the real clock; this one takes the
+    wait as a parameter so tests can check it without waiting.
+    """
 
     def __init__(self, max_retry_count: int = 5, sleep: Sleep = asyncio.sleep) -> None:
         super().__init__(max_retry_count=max_retry_count)
@@ -65,7 +66,9 @@ class RespectRetryAfter(AsyncRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
-        return response is not None and response.status_code == 429
+        return response is not None and (
+            response.status_code == 429 or response.status_code in (500, 502, 503, 504)
+        )
 
     async def prepare_for_next_attempt_async(
         self,
@@ -77,10 +80,13 @@ class RespectRetryAfter(AsyncRetryHandler):
     ) -> None:
         assert response is not None
         headers = {k.lower(): v for k, v in response.headers.items()}
-        try:
-            wait = float(headers.get("retry-after", ["1"])[0])
-        except ValueError:
-            wait = 1.0
+        if response.status_code == 429:
+            try:
+                wait = float(headers.get("retry-after", ["1"])[0])
+            except ValueError:
+                wait = 1.0
+        else:
+            wait = 0.5 * 2**state.current_attempt
         state.next_attempt_requested = True
         await self.sleep(wait + random.random() / 10)
         state.increment_current_attempt()
@@ -99,8 +105,7 @@ class SlackAdapter:
             token=settings.bot_token.get_secret_value(),
             base_url=api_url,
             retry_handlers=[
-                RespectRetryAfter(sleep=sleep),
-                AsyncServerErrorRetryHandler(max_retry_count=2),
+                RetryTransient(sleep=sleep),
                 AsyncConnectionErrorRetryHandler(max_retry_count=2),
             ],
         )
