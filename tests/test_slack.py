@@ -242,6 +242,7 @@ async def test_mentions_edits_deletions_and_reminders(slack: Harness, db: Databa
     assert [d["users"] for d in direct] == ["UANNA"]  # Bram answered; Sara's answer is gone
     reminder = fake.posts("DUANNA")[0]
     assert "Herinnering" in reminder["blocks"][0]["text"]["text"]
+    assert reminder["blocks"][-1]["elements"][0]["text"] == f"In <#{CHANNEL}>"
 
 
 async def test_a_passing_server_error_is_retried_without_a_double_post(slack: Harness) -> None:

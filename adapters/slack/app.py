@@ -259,7 +259,7 @@ class SlackAdapter:
             case ReminderPost():
                 opened = await self.client.conversations_open(users=content.user_id)
                 direct = opened["channel"]["id"]
-                return await self._post(direct, blocks.reminder(content))
+                return await self._post(direct, blocks.reminder(content, channel.channel_id))
             case SummaryPost():
                 first = await self._post_all(channel.channel_id, blocks.summary(content.summary))
                 await self.client.files_upload_v2(

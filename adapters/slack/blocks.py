@@ -80,9 +80,13 @@ def notice(n: NoticePost) -> list[dict[str, Any]]:
     ]
 
 
-def reminder(r: ReminderPost) -> dict[str, Any]:
+def reminder(r: ReminderPost, channel_id: str) -> dict[str, Any]:
     text = reminder_text(r)
-    return {"text": fallback(text), "blocks": plain_sections(text)}
+    where = {"type": "mrkdwn", "text": _("In <#{channel}>").format(channel=channel_id)}
+    return {
+        "text": fallback(text),
+        "blocks": [*plain_sections(text), {"type": "context", "elements": [where]}],
+    }
 
 
 def private_modal(target: dict[str, Any], question_text: str) -> dict[str, Any]:
