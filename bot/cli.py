@@ -321,6 +321,50 @@ def run_slack(
     _run(work)
 
 
+@run_app.command("telegram")
+def run_telegram(
+    webhook: Annotated[
+        str | None, typer.Option(help="Publieke https-URL voor een webhook (anders long polling)")
+    ] = None,
+    port: Annotated[int, typer.Option(help="Poort voor de webhook")] = 8443,
+    listen: Annotated[str, typer.Option(help="Adres voor de webhook")] = "0.0.0.0",
+) -> None:
+    """Verbinden met Telegram: long polling (standaard) of een webhook (--webhook URL)."""
+    try:
+        from adapters.telegram.app import TelegramAdapter, TelegramSettings
+    except ImportError:
+        typer.echo(
+            "Telegram-ondersteuning is niet geïnstalleerd: pip install 'dialoogbot[telegram]'",
+            err=True,
+        )
+        raise typer.Exit(1) from None
+    settings = _settings()
+    try:
+        telegram_settings = TelegramSettings()
+    except ValidationError as exc:
+        missing = ", ".join(f"TELEGRAM_{str(e['loc'][0]).upper()}" for e in exc.errors())
+        typer.echo(f"Telegram-instellingen ontbreken of kloppen niet: {missing}", err=True)
+        raise typer.Exit(1) from None
+    if webhook and telegram_settings.webhook_secret is None:
+        typer.echo("Een webhook heeft TELEGRAM_WEBHOOK_SECRET nodig.", err=True)
+        raise typer.Exit(1)
+
+    async def work() -> None:
+        async with _service(settings) as service:
+            adapter = TelegramAdapter(service, telegram_settings)
+            ticker = Ticker(service, adapter.deliver, interval=settings.tick_seconds)
+            ticker.start()
+            try:
+                if webhook:
+                    await adapter.run_webhook(webhook, listen, port)
+                else:
+                    await adapter.run_polling()
+            finally:
+                await ticker.stop()
+
+    _run(work)
+
+
 def main() -> None:
     app()
 

@@ -33,9 +33,11 @@ from bot.model import (
     Round,
     RoundSettings,
     Status,
+    StepState,
     Tick,
 )
 from bot.outbound import Content, Reply
+from bot.summary import step_label
 from dialogues.cards import Card
 from storage.db import Database
 from storage.repository import ConcurrentUpdate, Repository
@@ -217,6 +219,25 @@ class DialogueService:
                 outcome = engine.delete(rnd, event)
             await self._persist(repo, rnd, outcome)
         return []
+
+    async def private_question(self, round_id: int, step_index: int) -> str | None:
+        """The text of a step, for asking it privately; None if it cannot be answered now."""
+        async with self.db.transaction() as session:
+            rnd = await Repository(session).get(round_id, message_id="")
+        if rnd is None or not 0 <= step_index < len(rnd.steps):
+            return None
+        if rnd.steps[step_index].state is not StepState.POSTED:
+            return None
+        step = rnd.steps[step_index]
+        label, _role, text = step_label(self.cards(rnd.settings.card_id), step.kind, step.ref)
+        return f"{label}: {text}"
+
+    async def asked_privately(
+        self, channel: ChannelRef, message_id: str, round_id: int, step_index: int
+    ) -> None:
+        """Remember a question asked in a private chat, so a reply to it answers that step."""
+        async with self.db.transaction() as session:
+            await Repository(session).add_post(channel, message_id, round_id, step_index)
 
     async def tick(self) -> int:
         """Advance every round with a step due; returns how many advanced."""

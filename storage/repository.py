@@ -293,6 +293,19 @@ class Repository:
             )
         )
 
+    async def add_post(
+        self, channel: ChannelRef, message_id: str, round_id: int, step_index: int
+    ) -> None:
+        self.session.add(
+            PostRow(
+                round_id=round_id,
+                step_index=step_index,
+                platform=channel.platform,
+                channel_id=channel.channel_id,
+                message_id=message_id,
+            )
+        )
+
     async def mark_failed(self, message: PendingMessage, error: str) -> None:
         await self.session.execute(
             update(OutboxRow).where(OutboxRow.id == message.id).values(last_error=error[:2000])

@@ -1,0 +1,188 @@
+"""A fake Telegram Bot API on localhost, fed with updates that the bot fetches by getUpdates.
+
+python-telegram-bot talks real HTTP to it (through TELEGRAM_API_URL). It answers the
+methods the adapter uses with objects of the Bot API's shape, records every call, and can
+answer a method with 429 and ``retry_after`` first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+TOKEN = "123456:TEST-token"
+BOT = {"id": 999, "is_bot": True, "first_name": "dialoogbot", "username": "dialoogbot_test_bot"}
+USERS = {
+    "anna": {"id": 11, "is_bot": False, "first_name": "Anna", "last_name": "de Vries"},
+    "bram": {"id": 12, "is_bot": False, "first_name": "Bram", "last_name": "Jansen"},
+    "sara": {"id": 13, "is_bot": False, "first_name": "Sara", "last_name": "<b>Bakker</b>"},
+}
+GROUP = -100500
+JSON_FIELDS = {"reply_markup", "commands", "allowed_updates", "offset", "timeout"}
+
+
+@dataclass
+class FakeTelegram:
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    failures: dict[str, list[int]] = field(default_factory=dict)
+    admins: set[int] = field(default_factory=set)
+    _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
+    _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post(f"/bot{TOKEN}/{{method}}", self._api)
+        return app
+
+    def fail(self, method: str, retry_after: int) -> None:
+        self.failures.setdefault(method, []).append(retry_after)
+
+    def of(self, method: str) -> list[dict[str, Any]]:
+        return [args for name, args in self.calls if name == method]
+
+    def sent(self, chat: int = GROUP) -> list[dict[str, Any]]:
+        return [a for a in self.of("sendMessage") if int(a["chat_id"]) == chat]
+
+    async def wait_for(self, check: Callable[[], bool], within: float = 10) -> None:
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(check), within)
+
+    # --- updates the bot will fetch ------------------------------------------------------
+
+    async def message(
+        self,
+        user: str,
+        text: str,
+        *,
+        chat: int = GROUP,
+        reply_to: dict[str, Any] | None = None,
+        topic: int | None = None,
+    ) -> tuple[int, dict[str, Any]]:
+        """Queue a message from ``user``; returns (update id, message)."""
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": _chat(chat),
+            "from": USERS[user],
+            "text": text,
+        }
+        if text.startswith("/"):
+            length = len(text.split()[0])
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        if topic is not None:
+            message["message_thread_id"] = topic
+            message["is_topic_message"] = True
+            message["chat"]["is_forum"] = True
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
+        return await self._queue("message", message), message
+
+    async def edit(self, message: dict[str, Any], text: str) -> int:
+        edited = {**message, "text": text, "edit_date": int(time.time())}
+        return await self._queue("edited_message", edited)
+
+    async def _queue(self, kind: str, message: dict[str, Any]) -> int:
+        update_id = next(self._update_ids)
+        async with self._changed:
+            self.updates.append({"update_id": update_id, kind: message})
+            self._changed.notify_all()
+        return update_id
+
+    # --- the Bot API ---------------------------------------------------------------------
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if request.content_type.startswith("multipart/"):
+            args: dict[str, Any] = {}
+            async for part in await request.multipart():
+                args[part.name or ""] = await part.read()  # type: ignore[union-attr]
+        elif request.content_type == "application/json":
+            args = await request.json()
+        else:
+            args = dict(await request.post())
+        args = {k: _decode(v) if k in JSON_FIELDS else v for k, v in args.items()}
+        if self.failures.get(method):
+            retry_after = self.failures[method].pop(0)
+            await self._record(f"{method}:429", args)
+            body = {
+                "ok": False,
+                "error_code": 429,
+                "description": f"Too Many Requests: retry after {retry_after}",
+                "parameters": {"retry_after": retry_after},
+            }
+            return web.json_response(body, status=429)
+        if method == "getUpdates":
+            return web.json_response({"ok": True, "result": await self._get_updates(args)})
+        result = self._answer(method, args)
+        await self._record(method, args)
+        return web.json_response({"ok": True, "result": result})
+
+    async def _record(self, method: str, args: dict[str, Any]) -> None:
+        async with self._changed:
+            self.calls.append((method, args))
+            self._changed.notify_all()
+
+    async def _get_updates(self, args: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(args.get("offset") or 0)
+
+        def pending() -> list[dict[str, Any]]:
+            return [u for u in self.updates if u["update_id"] >= offset]
+
+        async with self._changed:
+            try:  # long polling, kept short so the bot stops quickly
+                await asyncio.wait_for(self._changed.wait_for(lambda: bool(pending())), 0.5)
+            except TimeoutError:
+                return []
+            return pending()
+
+    def _answer(self, method: str, args: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return BOT
+        if method in ("deleteWebhook", "setWebhook", "setMyCommands"):
+            return True
+        if method == "getChatMember":
+            user = int(args["user_id"])
+            status = "creator" if user in self.admins else "member"
+            who = next(u for u in USERS.values() if u["id"] == user)
+            return {"status": status, "user": who, "is_anonymous": False}
+        if method in ("sendMessage", "sendDocument"):
+            message: dict[str, Any] = {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "chat": _chat(int(args["chat_id"])),
+                "from": BOT,
+            }
+            if method == "sendMessage":
+                message["text"] = args["text"]
+            else:
+                message["document"] = {"file_id": "doc1", "file_unique_id": "u1"}
+            if args.get("message_thread_id"):
+                message["message_thread_id"] = int(args["message_thread_id"])
+                message["is_topic_message"] = True
+            args["_message"] = message
+            return message
+        raise web.HTTPNotFound(text=json.dumps({"ok": False, "description": f"no {method}"}))
+
+
+def _chat(chat_id: int) -> dict[str, Any]:
+    if chat_id > 0:
+        return {"id": chat_id, "type": "private", "first_name": "Iemand"}
+    return {"id": chat_id, "type": "supergroup", "title": "Netwerk schoolleiders"}
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value

@@ -1,0 +1,193 @@
+"""Telegram end to end: real python-telegram-bot, real HTTP, a fake Bot API on localhost."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from aiohttp import ClientSession, web
+
+from adapters.telegram.app import TelegramAdapter, TelegramSettings
+from bot.service import DialogueService
+from storage.db import Database
+from tests.conftest import make_service
+from tests.fake_telegram import GROUP, TOKEN, USERS, FakeTelegram
+from tests.fakes import FakeClock
+
+
+@dataclass
+class Harness:
+    fake: FakeTelegram
+    adapter: TelegramAdapter
+    service: DialogueService
+    clock: FakeClock
+    waits: list[float]
+
+    async def say(self, user: str, text: str, **kwargs: Any) -> dict[str, Any]:
+        """Send a message through getUpdates and wait until the bot has worked on it."""
+        update_id, message = await self.fake.message(user, text, **kwargs)
+        await self.adapter.handled(update_id)
+        return message
+
+    async def step(self) -> None:
+        self.clock.advance(seconds=5)
+        await self.service.tick()
+        await self.adapter.deliver()
+
+    def questions(self, chat: int = GROUP) -> list[dict[str, Any]]:
+        return [m for m in self.fake.sent(chat) if "reply_markup" in m]
+
+
+async def _serve(app: web.Application) -> tuple[web.AppRunner, str]:
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    return runner, f"http://127.0.0.1:{runner.addresses[0][1]}"
+
+
+@pytest.fixture
+async def telegram(db: Database, clock: FakeClock) -> AsyncIterator[Harness]:
+    fake = FakeTelegram()
+    runner, url = await _serve(fake.app())
+    waits: list[float] = []
+
+    async def no_real_wait(seconds: float) -> None:
+        waits.append(seconds)
+
+    service = make_service(db, clock)
+    adapter = TelegramAdapter(
+        service, TelegramSettings(bot_token=TOKEN, webhook_secret="geheim", api_url=url),
+        sleep=no_real_wait,
+    )  # fmt: skip
+    await adapter.start()
+    assert adapter.application.updater is not None
+    await adapter.application.updater.start_polling(poll_interval=0)
+    try:
+        yield Harness(fake, adapter, service, clock, waits)
+    finally:
+        await adapter.stop()
+        await runner.cleanup()
+
+
+async def run_round(t: Harness, *, topic: int | None = None) -> None:
+    """Start, answer every question (one of them privately), step to the summary."""
+    where = {"topic": topic} if topic else {}
+    await t.say("anna", "/dialoog start rollen=3 tempo=5s", **where)
+    answered = 0
+    while not any("Samenvatting" in m["text"] for m in t.fake.sent()):
+        question = t.questions()[-1]["_message"]
+        answered += 1
+        await t.say(
+            "bram", f"Bram bij stap {answered} <b>&</b> <script>", reply_to=question, **where
+        )
+        if answered == 2:
+            link = t.questions()[-1]["reply_markup"]["inline_keyboard"][0][0]["url"]
+            start = link.split("start=")[1]
+            await t.say("sara", f"/start {start}", chat=USERS["sara"]["id"])
+            asked = t.fake.sent(USERS["sara"]["id"])[-1]["_message"]
+            await t.say("sara", "liever privé", chat=USERS["sara"]["id"], reply_to=asked)
+        await t.step()
+
+
+async def test_a_whole_round_in_a_group(telegram: Harness) -> None:
+    fake = telegram.fake
+    await run_round(telegram)
+    titles = [q["text"].split("\n")[0] for q in telegram.questions()]
+    assert len(titles) == len(set(titles)) == 1 + 5 + 1 + 3
+    summary = "\n".join(
+        m["text"] for m in fake.sent() if "Samenvatting" in m["text"] or "Bram" in m["text"]
+    )
+    assert "<b>Droomvraag</b>" in summary
+    assert "Bram bij stap 7 &lt;b&gt;&amp;&lt;/b&gt; &lt;script&gt;" in summary
+    assert "liever privé (privé gegeven)" in summary
+    assert all(m.get("parse_mode") == "HTML" for m in fake.of("sendMessage"))
+    document = fake.of("sendDocument")[0]
+    assert b"## Uitkomst van het gesprek" in document["document"]
+    commands = fake.of("setMyCommands")
+    assert [c.get("language_code") for c in commands] == ["nl", None]
+
+
+async def test_a_round_in_a_forum_topic_stays_in_its_topic(telegram: Harness) -> None:
+    await run_round(telegram, topic=77)
+    group_messages = telegram.fake.sent()
+    assert group_messages
+    assert all(int(m["message_thread_id"]) == 77 for m in group_messages)
+
+
+async def test_edits_update_the_answer_and_a_seen_update_is_handled_once(
+    telegram: Harness, db: Database
+) -> None:
+    await telegram.say("anna", "/dialoog start")
+    question = telegram.questions()[-1]["_message"]
+    answer = await telegram.say("bram", "eerste", reply_to=question)
+    await telegram.adapter.handled(await telegram.fake.edit(answer, "tweede"))
+    before = len(telegram.fake.sent())
+    await telegram.say("anna", "/dialoog samenvatting")
+    summary = "\n".join(m["text"] for m in telegram.fake.sent()[before:])
+    assert "tweede (aangepast)" in summary
+    assert "eerste" not in summary
+
+
+async def test_a_429_with_retry_after_is_waited_out_and_sent_once(telegram: Harness) -> None:
+    telegram.fake.fail("sendMessage", 3)
+    await telegram.say("anna", "/dialoog start")
+    methods = [name for name, _ in telegram.fake.calls if name.startswith("sendMessage")]
+    assert methods[0] == "sendMessage:429"
+    assert len(telegram.questions()) == 1
+    assert telegram.waits == [3.0]
+
+
+async def test_only_admins_and_the_starter_steer(telegram: Harness) -> None:
+    await telegram.say("anna", "/dialoog start")
+    await telegram.say("bram", "/dialoog pauze")
+    assert "Alleen een coördinator" in telegram.fake.sent()[-1]["text"]
+    telegram.fake.admins.add(USERS["bram"]["id"])
+    await telegram.say("bram", "/dialoog pauze")
+    assert "gepauzeerd" in telegram.fake.sent()[-1]["text"]
+
+
+async def test_the_webhook_refuses_a_request_without_the_secret(
+    db: Database, clock: FakeClock
+) -> None:
+    fake = FakeTelegram()
+    runner, url = await _serve(fake.app())
+    adapter = TelegramAdapter(
+        make_service(db, clock),
+        TelegramSettings(bot_token=TOKEN, webhook_secret="geheim", api_url=url),
+    )
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    await adapter.start()
+    assert adapter.application.updater is not None
+    await adapter.application.updater.start_webhook(
+        listen="127.0.0.1", port=port, url_path="telegram", webhook_url="https://example.org/telegram",
+        secret_token="geheim",
+    )  # fmt: skip
+    try:
+        update = {
+            "update_id": 1,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": GROUP, "type": "supergroup"},
+                "text": "x",
+            },
+        }
+        async with ClientSession() as session:
+            async with session.post(f"http://127.0.0.1:{port}/telegram", json=update) as refused:
+                assert refused.status == 403
+            async with session.post(
+                f"http://127.0.0.1:{port}/telegram", json=update,
+                headers={"X-Telegram-Bot-Api-Secret-Token": "geheim"},
+            ) as accepted:  # fmt: skip
+                assert accepted.status == 200
+    finally:
+        with contextlib.suppress(Exception):
+            await adapter.stop()
+        await runner.cleanup()
