@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
+from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any
@@ -138,7 +139,8 @@ class TelegramAdapter:
             MessageHandler(filters.UpdateType.MESSAGES & ~filters.COMMAND, self._on_message)
         )
         self.application.add_handler(TypeHandler(Update, self._on_done), group=99)
-        self._handled = 0
+        # the latest update ids worked on, for shutdown and tests to wait for
+        self._handled: deque[int] = deque(maxlen=1000)
         self._progress = asyncio.Condition()
 
     @property
@@ -195,13 +197,13 @@ class TelegramAdapter:
 
     async def _on_done(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         async with self._progress:
-            self._handled = max(self._handled, update.update_id)
+            self._handled.append(update.update_id)
             self._progress.notify_all()
 
-    async def handled(self, update_id: int) -> None:
-        """Until the update with this id (and those before it) have been worked on."""
+    async def handled(self, update_id: int, times: int = 1) -> None:
+        """Until the update with this id has been worked on (``times`` deliveries of it)."""
         async with self._progress:
-            await self._progress.wait_for(lambda: self._handled >= update_id)
+            await self._progress.wait_for(lambda: self._handled.count(update_id) >= times)
 
     async def _is_admin(self, chat_id: int, user_id: int) -> bool:
         if chat_id == user_id:
