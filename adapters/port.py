@@ -1,8 +1,10 @@
 """The small interface every chat platform implements.
 
-Composition rather than inheritance: an adapter holds the service and a way to reach its
-platform; it is not a bot of its own. The service never calls an adapter except through
-``send``, which is what the outbox delivery needs.
+Composition rather than inheritance: an adapter holds the service and a client for its
+platform; it is not a bot of its own. The service reaches a platform only through
+``send``, when it empties the outbox; ``deliver`` is what the scheduler (and the adapter
+itself, after each event) calls to do that. How an adapter receives events (a terminal,
+Socket Mode, HTTP, long polling, a webhook) is its own business and starts in ``bot.cli``.
 """
 
 from __future__ import annotations
@@ -20,8 +22,6 @@ class Adapter(Protocol):
         """Post ``content``; return the platform's id of the message, for matching replies."""
         ...
 
-    async def run(self) -> None:
-        """Receive events until stopped."""
+    async def deliver(self) -> int:
+        """Send what the outbox holds for this platform; returns how many were sent."""
         ...
-
-    async def close(self) -> None: ...

@@ -13,6 +13,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from adapters.port import Adapter
 from bot.model import (
     AnswerDeleted,
     AnswerEdited,
@@ -88,12 +89,6 @@ class LocalChannel:
                 if result is not None:
                     await result
         return sent
-
-    async def run(self) -> None:  # the console drives this channel; see console.py
-        return None
-
-    async def close(self) -> None:
-        return None
 
     # --- the people side: participants speak --------------------------------------------
 
@@ -186,3 +181,6 @@ class LocalChannel:
 def _indent(label: str, text: str) -> str:
     body = "\n".join("  " + line for line in text.splitlines())
     return f"{label}:\n{body}" if body else f"{label}:"
+
+
+_fits_the_port: type[Adapter] = LocalChannel  # checked by mypy

@@ -25,6 +25,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.port import Adapter
 from adapters.slack import blocks, translate
 from bot.model import ChannelRef, Event
 from bot.outbound import Content, NoticePost, QuestionPost, ReminderPost, Reply, SummaryPost
@@ -308,3 +309,6 @@ class SlackAdapter:
             await asyncio.Event().wait()
         finally:
             await handler.close_async()  # type: ignore[no-untyped-call]
+
+
+_fits_the_port: type[Adapter] = SlackAdapter  # checked by mypy

@@ -41,6 +41,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
+from adapters.port import Adapter
 from adapters.telegram import format as fmt
 from adapters.telegram import translate
 from bot.i18n import _
@@ -331,3 +332,6 @@ class TelegramAdapter:
             await asyncio.Event().wait()
         finally:
             await self.stop()
+
+
+_fits_the_port: type[Adapter] = TelegramAdapter  # checked by mypy
