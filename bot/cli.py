@@ -12,11 +12,12 @@ import sys
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from pydantic import ValidationError
 
+from adapters.port import Adapter
 from bot import i18n
 from bot.clock import SystemClock
 from bot.config import Settings
@@ -45,6 +46,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(run_app, name="run")
 
 T = TypeVar("T")
+S = TypeVar("S")
+A = TypeVar("A", bound=Adapter)
 log = logging.getLogger("dialoogbot")
 
 
@@ -289,36 +292,22 @@ def run_slack(
     try:
         from adapters.slack.app import SlackAdapter, SlackSettings
     except ImportError:
-        typer.echo(
-            "Slack-ondersteuning is niet geïnstalleerd: pip install 'dialoogbot[slack]'", err=True
-        )
-        raise typer.Exit(1) from None
+        _fail("Slack-ondersteuning is niet geïnstalleerd: pip install 'dialoogbot[slack]'")
     settings = _settings()
-    try:
-        slack_settings = SlackSettings()
-    except ValidationError as exc:
-        missing = ", ".join(f"SLACK_{str(e['loc'][0]).upper()}" for e in exc.errors())
-        typer.echo(f"Slack-instellingen ontbreken of kloppen niet: {missing}", err=True)
-        raise typer.Exit(1) from None
+    slack_settings = _platform_settings(SlackSettings, "SLACK", "Slack")
     if not http and slack_settings.app_token is None:
-        typer.echo("Socket Mode heeft SLACK_APP_TOKEN nodig (xapp-…); of gebruik --http.", err=True)
-        raise typer.Exit(1)
+        _fail("Socket Mode heeft SLACK_APP_TOKEN nodig (xapp-…); of gebruik --http.")
 
-    async def work() -> None:
-        async with _service(settings) as service:
-            adapter = SlackAdapter(service, slack_settings)
-            ticker = Ticker(service, adapter.deliver, interval=settings.tick_seconds)
-            ticker.start()
-            try:
-                if http:
-                    await adapter.run_http(host, port)
-                else:
-                    await adapter.run_socket_mode()
-            finally:
-                await ticker.stop()
-                await adapter.idle()
+    async def serve(adapter: SlackAdapter) -> None:
+        try:
+            if http:
+                await adapter.run_http(host, port)
+            else:
+                await adapter.run_socket_mode()
+        finally:
+            await adapter.idle()
 
-    _run(work)
+    _serve(settings, lambda service: SlackAdapter(service, slack_settings), serve)
 
 
 @run_app.command("telegram")
@@ -333,32 +322,49 @@ def run_telegram(
     try:
         from adapters.telegram.app import TelegramAdapter, TelegramSettings
     except ImportError:
-        typer.echo(
-            "Telegram-ondersteuning is niet geïnstalleerd: pip install 'dialoogbot[telegram]'",
-            err=True,
-        )
-        raise typer.Exit(1) from None
+        _fail("Telegram-ondersteuning is niet geïnstalleerd: pip install 'dialoogbot[telegram]'")
     settings = _settings()
-    try:
-        telegram_settings = TelegramSettings()
-    except ValidationError as exc:
-        missing = ", ".join(f"TELEGRAM_{str(e['loc'][0]).upper()}" for e in exc.errors())
-        typer.echo(f"Telegram-instellingen ontbreken of kloppen niet: {missing}", err=True)
-        raise typer.Exit(1) from None
+    telegram_settings = _platform_settings(TelegramSettings, "TELEGRAM", "Telegram")
     if webhook and telegram_settings.webhook_secret is None:
-        typer.echo("Een webhook heeft TELEGRAM_WEBHOOK_SECRET nodig.", err=True)
-        raise typer.Exit(1)
+        _fail("Een webhook heeft TELEGRAM_WEBHOOK_SECRET nodig.")
+
+    async def serve(adapter: TelegramAdapter) -> None:
+        if webhook:
+            await adapter.run_webhook(webhook, listen, port)
+        else:
+            await adapter.run_polling()
+
+    _serve(settings, lambda service: TelegramAdapter(service, telegram_settings), serve)
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(1)
+
+
+def _platform_settings(factory: Callable[[], S], prefix: str, label: str) -> S:
+    """A platform's settings from its own environment variables, or a sentence naming them."""
+    try:
+        return factory()
+    except ValidationError as exc:
+        names = ", ".join(f"{prefix}_{str(e['loc'][0]).upper()}" for e in exc.errors())
+        _fail(f"{label}-instellingen ontbreken of kloppen niet: {names}")
+
+
+def _serve(
+    settings: Settings,
+    make: Callable[[DialogueService], A],
+    serve: Callable[[A], Awaitable[None]],
+) -> None:
+    """Run an adapter with the scheduler beside it until stopped."""
 
     async def work() -> None:
         async with _service(settings) as service:
-            adapter = TelegramAdapter(service, telegram_settings)
+            adapter = make(service)
             ticker = Ticker(service, adapter.deliver, interval=settings.tick_seconds)
             ticker.start()
             try:
-                if webhook:
-                    await adapter.run_webhook(webhook, listen, port)
-                else:
-                    await adapter.run_polling()
+                await serve(adapter)
             finally:
                 await ticker.stop()
 

@@ -23,7 +23,7 @@ def dialoogbot(
     *args: str, db: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     environment = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TELEGRAM_"))},
         "DIALOOGBOT_DATABASE_URL": f"sqlite+aiosqlite:///{db}",
         "DIALOOGBOT_LOG_LEVEL": "WARNING",
         **(env or {}),
@@ -118,6 +118,8 @@ async def test_rounds_list_and_summary_export(tmp_path: Path) -> None:
     [
         (("summary", "42"), "Ronde 42 bestaat niet"),
         (("summary", "1", "--format", "pdf"), "kies md of json"),
+        (("run", "slack"), "SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET"),
+        (("run", "telegram"), "TELEGRAM_BOT_TOKEN"),
     ],
 )
 def test_mistakes_get_a_sentence_not_a_traceback(

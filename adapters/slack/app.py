@@ -125,25 +125,30 @@ class SlackAdapter:
 
     def _register(self) -> None:
         app = self.app
-        app.command("/dialoog")(self._on_command)
-        app.event("app_mention")(self._on_mention)
-        app.event("message")(self._on_message)
-        app.action(translate.PRIVATE_ACTION)(self._on_private_button)
-        app.view(translate.PRIVATE_VIEW)(self._on_private_submit)
+        app.command("/dialoog")(self._acked(self._command))
+        app.event("app_mention")(self._acked(self._mention))
+        app.event("message")(self._acked(self._message))
+        app.action(translate.PRIVATE_ACTION)(self._acked(self._private_button))
+        app.view(translate.PRIVATE_VIEW)(self._acked(self._private_submit))
 
-    async def _on_command(self, ack: Any, body: dict[str, Any]) -> None:
-        async with self.working():
-            await ack()
-            await self._command(body)
+    def _acked(
+        self, work: Callable[[dict[str, Any]], Awaitable[None]]
+    ) -> Callable[[Any, dict[str, Any]], Awaitable[None]]:
+        """A bolt listener that acknowledges at once and then does ``work``.
+
+        Bolt answers Slack as soon as ``ack()`` runs; the work goes on after it.
+        """
+
+        async def listener(ack: Any, body: dict[str, Any]) -> None:
+            async with self.working():
+                await ack()
+                await work(body)
+
+        return listener
 
     async def _command(self, body: dict[str, Any]) -> None:
         name = await self.name_of(body["user_id"])
         await self._handle(translate.slash_command(body, name), body["channel_id"])
-
-    async def _on_mention(self, ack: Any, body: dict[str, Any]) -> None:
-        async with self.working():
-            await ack()
-            await self._mention(body)
 
     async def _mention(self, body: dict[str, Any]) -> None:
         event = body["event"]
@@ -152,11 +157,6 @@ class SlackAdapter:
         if command is not None:
             await self._handle(command, event["channel"])
 
-    async def _on_message(self, ack: Any, body: dict[str, Any]) -> None:
-        async with self.working():
-            await ack()
-            await self._message(body)
-
     async def _message(self, body: dict[str, Any]) -> None:
         event = body["event"]
         user = event.get("user") or (event.get("message") or {}).get("user") or ""
@@ -164,11 +164,6 @@ class SlackAdapter:
         translated = translate.message(body, await self.bot_user_id(), name)
         if translated is not None:
             await self._handle(translated, event["channel"])
-
-    async def _on_private_button(self, ack: Any, body: dict[str, Any]) -> None:
-        async with self.working():
-            await ack()
-            await self._private_button(body)
 
     async def _private_button(self, body: dict[str, Any]) -> None:
         target = translate.private_target(body)
@@ -179,11 +174,6 @@ class SlackAdapter:
         await self.client.views_open(
             trigger_id=body["trigger_id"], view=blocks.private_modal(target, question)
         )
-
-    async def _on_private_submit(self, ack: Any, body: dict[str, Any]) -> None:
-        async with self.working():
-            await ack()
-            await self._private_submit(body)
 
     async def _private_submit(self, body: dict[str, Any]) -> None:
         name = await self.name_of(body["user"]["id"])
