@@ -232,6 +232,11 @@ class DialogueService:
         label, _role, text = step_label(self.cards(rnd.settings.card_id), step.kind, step.ref)
         return f"{label}: {text}"
 
+    async def round_thread(self, round_id: int) -> str | None:
+        """Where a platform with threads keeps the round together: under its first message."""
+        async with self.db.transaction() as session:
+            return await Repository(session).first_message(round_id)
+
     async def asked_privately(
         self, channel: ChannelRef, message_id: str, round_id: int, step_index: int
     ) -> None:

@@ -293,6 +293,17 @@ class Repository:
             )
         )
 
+    async def first_message(self, round_id: int) -> str | None:
+        """The platform id of the round's first message (its welcome): the round's thread."""
+        return (
+            await self.session.scalars(
+                select(PostRow.message_id)
+                .where(PostRow.round_id == round_id)
+                .order_by(PostRow.id)
+                .limit(1)
+            )
+        ).first()
+
     async def add_post(
         self, channel: ChannelRef, message_id: str, round_id: int, step_index: int
     ) -> None:

@@ -149,8 +149,12 @@ async def test_a_whole_round_from_slash_command_to_summary(slack: Harness) -> No
         b for b in summary["blocks"] if "Privé: <!here>" in b.get("text", {}).get("text", "")
     )  # type: ignore[union-attr]
     assert private["text"]["type"] == "plain_text"  # shown as typed, pings nobody
+    welcome = fake.posts(CHANNEL)[0]
+    assert "Welkom bij de dialoog" in welcome["text"]
+    assert summary["thread_ts"] == welcome["_ts"]  # in the round's thread...
+    assert summary["reply_broadcast"] in (True, "true", "1")  # ...and shown in the channel
     upload = fake.of("files.completeUploadExternal")[0]
-    assert upload["thread_ts"] == summary["_ts"]
+    assert upload["thread_ts"] == welcome["_ts"]
     markdown = next(iter(fake.uploads.values())).decode()
     assert "## Uitkomst van het gesprek" in markdown
     assert "Privé: \\<!here\\> \\*geheim\\*" in markdown

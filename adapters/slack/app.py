@@ -252,10 +252,14 @@ class SlackAdapter:
                 direct = opened["channel"]["id"]
                 return await self._post(direct, blocks.reminder(content, channel.channel_id))
             case SummaryPost():
-                first = await self._post_all(channel.channel_id, blocks.summary(content.summary))
+                # In the round's thread (under its welcome), and also shown in the channel.
+                thread = await self.service.round_thread(content.round_id)
+                first = await self._post_all(
+                    channel.channel_id, blocks.summary(content.summary), thread=thread
+                )
                 await self.client.files_upload_v2(
                     channel=channel.channel_id,
-                    thread_ts=first,
+                    thread_ts=thread or first,
                     filename=f"samenvatting-ronde-{content.round_id}.md",
                     title=f"Samenvatting ronde {content.round_id}",
                     content=summary_markdown(content.summary),
@@ -266,11 +270,23 @@ class SlackAdapter:
         response = await self.client.chat_postMessage(channel=channel_id, **message, **extra)
         return str(response["ts"])
 
-    async def _post_all(self, channel_id: str, messages: list[dict[str, Any]]) -> str:
-        """Post the first message to the channel and the rest in its thread."""
-        first = await self._post(channel_id, messages[0])
+    async def _post_all(
+        self, channel_id: str, messages: list[dict[str, Any]], thread: str | None = None
+    ) -> str:
+        """Post a message that may need several parts.
+
+        Without a thread: the first part in the channel, the rest in its thread. In a
+        thread: every part there, the first also sent to the channel.
+        """
+        if thread is None:
+            first = await self._post(channel_id, messages[0])
+            thread = first
+        else:
+            first = await self._post(
+                channel_id, messages[0], thread_ts=thread, reply_broadcast=True
+            )
         for message in messages[1:]:
-            await self._post(channel_id, message, thread_ts=first)
+            await self._post(channel_id, message, thread_ts=thread)
         return first
 
     # --- running ------------------------------------------------------------------------
