@@ -12,14 +12,19 @@ from __future__ import annotations
 from typing import Protocol
 
 from bot.model import ChannelRef
-from bot.outbound import Content
+from bot.outbound import Content, Parts
 
 
 class Adapter(Protocol):
     platform: str
 
-    async def send(self, channel: ChannelRef, content: Content) -> str:
-        """Post ``content``; return the platform's id of the message, for matching replies."""
+    async def send(self, channel: ChannelRef, content: Content, parts: Parts) -> str:
+        """Post ``content``; return the platform's id of the message, for matching replies.
+
+        A content that takes several platform calls sends each through ``parts``, so an
+        interrupted delivery resumes after the last confirmed call. A refusal that no
+        retry will cure raises ``bot.outbound.DeliveryRefused``.
+        """
         ...
 
     async def deliver(self) -> int:

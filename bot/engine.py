@@ -126,8 +126,16 @@ def scheduled_notice(rnd: Round) -> Post | None:
     return Post(rnd.channel, NoticePost(round_id=rnd.id, text=text))
 
 
-def tick(rnd: Round, now: datetime, card: Card) -> Outcome:
-    """Post the step that is due, or the summary after the last one, or the reminders."""
+def tick(rnd: Round, now: datetime, card: Card, *, caught_up: bool = True) -> Outcome:
+    """Post the step that is due, or the summary after the last one, or the reminders.
+
+    ``caught_up`` is False while the round's channel has not yet received what the round
+    said before. Then nothing new is said: the round follows its delivery, so a channel
+    whose platform lags never gets several steps in a burst, and the summary is never
+    compiled before people have seen the last question.
+    """
+    if not caught_up:
+        return Outcome(rnd)
     if rnd.next_due is None or rnd.next_due > now:
         if rnd.status is Status.RUNNING and rnd.remind_at is not None and rnd.remind_at <= now:
             return _remind(rnd, card)
@@ -154,6 +162,28 @@ def tick(rnd: Round, now: datetime, card: Card) -> Outcome:
     )
     posts.append(Post(rnd.channel, question_post(rnd, index, card, answer_until=due)))
     return Outcome(rnd, tuple(posts))
+
+
+def needs_answers(rnd: Round, now: datetime) -> bool:
+    """Whether ticking the round now reads its answers (reminders and the summary do),
+    so the tick of a round that only posts its next question need not load them."""
+    reminding = rnd.remind_at is not None and rnd.remind_at <= now
+    summarising = rnd.next_due is not None and rnd.next_due <= now and rnd.next_step_index is None
+    return reminding or summarising
+
+
+def delivered(rnd: Round, step_index: int, at: datetime) -> Round:
+    """The question of ``step_index`` reached the channel at ``at``: count from there.
+
+    A step's answer window is the time people actually had, not the time since the
+    engine decided to post it; a platform that delivered late moves the next step later.
+    """
+    if rnd.status is not Status.RUNNING or rnd.current_step_index != step_index:
+        return rnd
+    due = next_due(at, rnd.settings)
+    if rnd.next_due is None or due <= rnd.next_due:
+        return rnd
+    return rnd.evolve(next_due=due, remind_at=reminder_due(at, due, rnd.settings))
 
 
 def _remind(rnd: Round, card: Card) -> Outcome:
@@ -401,7 +431,13 @@ def edit(rnd: Round, event: AnswerEdited, now: datetime) -> Outcome:
 
 
 def delete(rnd: Round, event: AnswerDeleted) -> Outcome:
-    answers = tuple(a for a in rnd.answers if a.message_id != event.message_id)
+    """A deletion removes the answer; when the platform says who deletes, only their own."""
+    answers = tuple(
+        a
+        for a in rnd.answers
+        if a.message_id != event.message_id
+        or (event.person is not None and a.person.key != event.person.key)
+    )
     return Outcome(rnd.evolve(answers=answers))
 
 
@@ -410,8 +446,10 @@ __all__ = [
     "answer",
     "command",
     "delete",
+    "delivered",
     "edit",
     "is_coordinator",
+    "needs_answers",
     "new_round",
     "plan_steps",
     "question_post",

@@ -80,7 +80,16 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class Cadence:
-    """Time between steps: whole school days, or a fixed number of seconds."""
+    """Time between steps: whole school days, or a fixed number of seconds.
+
+    ``parse`` reads any well-formed cadence, so a round stored before the bounds existed
+    still loads. What a coordinator may choose is bounded (``allowed``): 31 steps at 20
+    school days already span three school years, and beyond that a round is a mistake,
+    not a plan. One second is the floor because the demo runs at that pace.
+    """
+
+    MAX_DAYS = 20
+    MAX_SECONDS = 30 * 24 * 3600
 
     days: int = 0
     seconds: int = 0
@@ -102,6 +111,11 @@ class Cadence:
         if text[-1] == "d":
             return cls(days=amount)
         return cls(seconds=amount * units[text[-1]])
+
+    @property
+    def allowed(self) -> bool:
+        """Asked here, not in the parsers, so a command and DIALOOGBOT_CADENCE agree."""
+        return self.days <= self.MAX_DAYS and self.seconds <= self.MAX_SECONDS
 
     def __str__(self) -> str:
         if self.days:
@@ -206,6 +220,7 @@ class CommandGiven:
     text: str
     is_admin: bool = False
     event_id: str | None = None
+    message_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,18 +244,27 @@ class AnswerGiven:
 
 @dataclass(frozen=True, slots=True)
 class AnswerEdited:
+    """``confirm`` asks for a word back either way (the console); platforms' own edit
+    events pass silently when they concern a message that is not an answer."""
+
     channel: ChannelRef
     person: Person
     message_id: str
     text: str
     event_id: str | None = None
+    confirm: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class AnswerDeleted:
+    """``person`` is who deletes, where the platform says (Slack's deletion event does not;
+    Slack only lets authors and admins delete). Given, only their own answer goes."""
+
     channel: ChannelRef
     message_id: str
     event_id: str | None = None
+    person: Person | None = None
+    confirm: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,4 +272,7 @@ class Tick:
     """The clock moved: post whatever is due."""
 
 
-Event = CommandGiven | AnswerGiven | AnswerEdited | AnswerDeleted | Tick
+InboundEvent = CommandGiven | AnswerGiven | AnswerEdited | AnswerDeleted
+"""What people do on a platform: the events an adapter keeps in the inbox."""
+
+Event = InboundEvent | Tick

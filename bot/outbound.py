@@ -7,9 +7,10 @@ adapter escapes it for its own platform, so no markup is ever built in the engin
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Protocol
 
 from pydantic import BaseModel, Field, TypeAdapter
 
@@ -56,23 +57,109 @@ class ReminderPost(BaseModel):
 
 
 class SummaryPost(BaseModel):
+    """The summary. ``thread`` is the round's thread (its welcome message's platform id),
+    resolved when the summary is queued so that sending it needs nothing but this value."""
+
     type: Literal["summary"] = "summary"
     round_id: int
     summary: Summary
+    thread: str | None = None
+
+
+class ReplyPost(BaseModel):
+    """An answer to one person about what they just did, in the channel they did it in.
+
+    ``private`` asks for an ephemeral message where the platform has them (Slack), and
+    ``reply_to`` names the person's own message where the platform threads replies to it
+    (Telegram). Replies go through the outbox like everything else, so they too are sent
+    once and in order, also when the event was worked off after a crash.
+    """
+
+    type: Literal["reply"] = "reply"
+    round_id: int | None = None
+    platform: str
+    user_id: str
+    name: str
+    text: str
+    private: bool = True
+    reply_to: str | None = None
+
+
+class DirectNotice(BaseModel):
+    """A message for one person in a private chat: a coordinator told of a failure."""
+
+    type: Literal["direct"] = "direct"
+    round_id: int | None = None
+    platform: str
+    user_id: str
+    name: str
+    text: str
 
 
 Content = Annotated[
-    QuestionPost | NoticePost | SummaryPost | ReminderPost, Field(discriminator="type")
+    QuestionPost | NoticePost | SummaryPost | ReminderPost | ReplyPost | DirectNotice,
+    Field(discriminator="type"),
 ]
 CONTENT = TypeAdapter[Content](Content)
 
 
+def recipient(channel: ChannelRef, content: Content) -> str:
+    """Whom a message goes to, which is what order is kept for.
+
+    A channel's messages arrive in the order they were decided; a direct message or a
+    private reply goes to one person and must not wait behind the channel, nor a channel
+    behind one person who cannot be reached.
+    """
+    match content:
+        case ReminderPost() | DirectNotice():
+            return f"{content.platform}:user:{content.user_id}"
+        case ReplyPost():
+            return f"{channel}:user:{content.user_id}"
+        case _:
+            return str(channel)
+
+
+class DeliveryRefused(Exception):
+    """The platform refused a message for good (archived channel, bot blocked, invalid).
+
+    Adapters raise it for errors that no retry will cure; the message goes to the
+    dead-letter state at once instead of being retried, and never holds back others.
+    ``unreachable`` marks a person the bot cannot write to privately.
+    """
+
+    def __init__(self, reason: str, *, unreachable: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.unreachable = unreachable
+
+
+class Parts(Protocol):
+    """The parts of one outbox message already sent, for messages of several calls.
+
+    An adapter sends each platform call through ``part``: a part that was confirmed
+    before (by an earlier attempt that died later) is not sent again, and each confirmed
+    part is recorded at once. ``LostClaim`` ends the send when another deliverer has
+    taken the message over.
+    """
+
+    async def part(self, key: str, call: Callable[[], Awaitable[str]]) -> str: ...
+
+
+class LostClaim(Exception):
+    """This deliverer's claim on an outbox message ran out and someone else holds it now."""
+
+
 @dataclass(frozen=True, slots=True)
 class Post:
-    """A message for the whole channel. Durable: it goes through the outbox."""
+    """A message to send. Durable: it goes through the outbox.
+
+    ``channel`` is the round's channel (a direct message names its person in the content).
+    ``once`` is a key for a message that must never be queued twice.
+    """
 
     channel: ChannelRef
     content: Content
+    once: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,15 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from bot import i18n
-from bot.outbound import Content, NoticePost, QuestionPost, ReminderPost, SummaryPost
+from bot.outbound import (
+    Content,
+    DirectNotice,
+    NoticePost,
+    QuestionPost,
+    ReminderPost,
+    ReplyPost,
+    SummaryPost,
+)
 from bot.summary import Summary
 from bot.texts import moment
 
@@ -80,7 +88,7 @@ def content_text(content: Content) -> str:
     match content:
         case QuestionPost():
             return question_text(content)
-        case NoticePost():
+        case NoticePost() | ReplyPost() | DirectNotice():
             return str(plain(content.text))
         case SummaryPost():
             return summary_markdown(content.summary, escape=False)

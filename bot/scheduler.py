@@ -23,10 +23,12 @@ log = logging.getLogger(__name__)
 async def wake(
     service: DialogueService, deliver: Callable[[], Awaitable[int]], running: asyncio.Lock
 ) -> None:
-    """One scheduler run: advance due rounds, then deliver what they said."""
+    """One scheduler run: advance due rounds, work off events left in the inbox, then
+    deliver what they said."""
     async with running:
         try:
             await service.tick()
+            await service.work_inbox()
             await deliver()
         except Exception:
             # Logged, not raised: the next run tries again; APScheduler would only log it.

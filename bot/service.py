@@ -1,20 +1,26 @@
-"""The shell around the engine: load a round, step it, save state and messages together.
+"""The shell around the engine: keep an event, step the round, save state and messages.
 
-Every event goes the same way: one transaction loads the round, the pure engine decides,
-and the new state plus the messages it asked for are written before anything is sent.
-Delivery is a separate pass over the outbox, so a crash between deciding and sending
-loses nothing and a restart never posts a step twice. Two processes that step the same
-round at once collide on the round's version; the loser reloads and tries again.
+An event from a platform takes two steps. ``receive`` writes it to the inbox, and the
+adapter acknowledges the platform only after that: an acknowledged event is durable.
+``process`` then works it off in one transaction that loads what the event concerns,
+lets the pure engine decide, and writes the effects, the messages to send (the outbox)
+and the inbox row's completion together. A failure leaves the inbox row to be tried
+again by the scheduler; nothing acknowledged is dropped.
+
+Answers are facts: storing one inserts a row and never competes for the round's version,
+so any number of people can answer at the same moment. Commands and the clock change
+the round itself; two processes doing that at once collide on its version and the loser
+tries again.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from functools import partial
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
@@ -22,6 +28,7 @@ from bot import engine
 from bot.clock import Clock
 from bot.commands import Action, ActionCommand, CommandError, StartCommand
 from bot.commands import parse as parse_command
+from bot.delivery import Delivery, Sender
 from bot.i18n import _
 from bot.model import (
     AnswerDeleted,
@@ -30,31 +37,44 @@ from bot.model import (
     ChannelRef,
     CommandGiven,
     Event,
+    InboundEvent,
     Round,
     RoundSettings,
     Status,
     StepState,
     Tick,
 )
-from bot.outbound import Content, Reply
+from bot.outbound import Post, Reply, ReplyPost, SummaryPost
 from bot.summary import step_label
+from bot.texts import status_line
 from dialogues.cards import Card
 from storage.db import Database
-from storage.repository import ConcurrentUpdate, Repository
+from storage.events import decode, encode
+from storage.repository import ConcurrentUpdate, InboxEntry, Repository
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 ROUND_LEASE = timedelta(seconds=60)
-OUTBOX_LEASE = timedelta(seconds=60)
+INBOX_LEASE = timedelta(seconds=60)
 EVENT_MEMORY = timedelta(days=2)
+# How long a reply may wait for the post it refers to while that post is being sent.
+MATCH_GRACE = timedelta(minutes=2)
+LAGGING_RETRY = timedelta(seconds=2)
+INBOX_ATTEMPTS = 8
 _ATTEMPTS = 5
 
 
-class Sender(Protocol):
-    async def __call__(self, channel: ChannelRef, content: Content) -> str:
-        """Post ``content`` and return the platform's id of the new message."""
-        ...
+class NotYet(Exception):
+    """The event refers to something that is on its way (a question being posted)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Effects:
+    """What working off one event asks to save besides its own facts."""
+
+    round_id: int | None
+    posts: list[Post]
 
 
 class DialogueService:
@@ -72,83 +92,133 @@ class DialogueService:
         self.clock = clock
         self.defaults = defaults
         self.coordinators = coordinators
+        self.delivery = Delivery(db, clock, question_sent=self._question_sent)
 
-    async def handle(self, event: Event) -> list[Reply]:
-        """Carry out one event from an adapter; returns what to tell the person at once."""
-        match event:
-            case CommandGiven():
-                return await self.command(event)
-            case AnswerGiven():
-                return await self._retrying(lambda: self._answer(event))
-            case AnswerEdited() | AnswerDeleted():
-                return await self._retrying(lambda: self._change(event))
-            case Tick():
-                await self.tick()
-                return []
+    # --- events in --------------------------------------------------------------------------
 
-    async def command(self, event: CommandGiven) -> list[Reply]:
+    async def receive(self, event: InboundEvent) -> int | None:
+        """Keep an event before it is acknowledged; None if it was kept before.
+
+        Raises when the database cannot keep it: the adapter must then not acknowledge,
+        so the platform delivers the event again.
+        """
+        async with self.db.transaction() as session:
+            return await Repository(session).receive(
+                event.channel.platform, event.event_id, encode(event), self.clock.now()
+            )
+
+    async def process(self, inbox_id: int) -> int:
+        """Work off one received event; returns how many messages it queued."""
+        async with self.db.transaction() as session:
+            claimed = await Repository(session).claim_inbox(
+                self.clock.now(), INBOX_LEASE, inbox_id=inbox_id
+            )
+        return sum([await self._work(entry) for entry in claimed])
+
+    async def handle(self, event: Event) -> int:
+        """Receive and process in one go, for callers that acknowledge nothing."""
+        if isinstance(event, Tick):
+            await self.tick()
+            return 0
+        inbox_id = await self.receive(event)
+        return 0 if inbox_id is None else await self.process(inbox_id)
+
+    async def work_inbox(self) -> int:
+        """Work off events left over: failed before, waiting for their question, or
+        received by a process that died before it could process them."""
+        async with self.db.transaction() as session:
+            due = await Repository(session).claim_inbox(self.clock.now(), INBOX_LEASE)
+        return sum([await self._work(entry) for entry in due])
+
+    async def _work(self, entry: InboxEntry) -> int:
+        event = decode(entry.payload)
         try:
-            parsed = parse_command(event.text)
-        except CommandError as exc:
-            return [Reply(event.person, str(exc))]
-        if isinstance(parsed, StartCommand):
-            return await self._retrying(lambda: self._start(event, parsed))
-        return await self._retrying(lambda: self._action(event, parsed))
+            return await self._retrying(partial(self._apply, entry, event))
+        except NotYet:
+            wait = timedelta(seconds=min(2**entry.attempts, 30))
+            await self._later(entry, self.clock.now() + wait, "waiting for the question's post")
+        except Exception as exc:
+            log.exception("event %s (inbox %s) could not be handled", event.event_id, entry.id)
+            if entry.attempts >= INBOX_ATTEMPTS:
+                async with self.db.transaction() as session:
+                    await Repository(session).inbox_done(
+                        entry.id, self.clock.now(), f"failed: {exc!r}"
+                    )
+            else:
+                wait = timedelta(seconds=min(2**entry.attempts, 300))
+                await self._later(entry, self.clock.now() + wait, f"retrying: {exc!r}")
+        return 0
 
-    async def _start(self, event: CommandGiven, cmd: StartCommand) -> list[Reply]:
-        try:
-            return await self._start_round(event, cmd)
-        except IntegrityError:
-            # Someone else started a round here at the same moment; theirs stands.
-            return await self._start_round(event, cmd)
+    async def _later(self, entry: InboxEntry, at: datetime, why: str) -> None:
+        async with self.db.transaction() as session:
+            await Repository(session).inbox_later(entry.id, at, why)
 
-    async def _start_round(self, event: CommandGiven, cmd: StartCommand) -> list[Reply]:
+    async def _apply(self, entry: InboxEntry, event: InboundEvent) -> int:
         now = self.clock.now()
         async with self.db.transaction() as session:
             repo = Repository(session)
-            if await self._seen_before(repo, event):
-                return []
-            active = await repo.active(event.channel)
-            if active is not None:
-                return [
-                    Reply(
-                        event.person,
-                        _(
-                            "Hier loopt al een ronde (ronde {id}). Bekijk hem met /dialoog status "
-                            "of beëindig hem eerst met /dialoog stop."
-                        ).format(id=active.id),
-                    )
-                ]
-            card_id = cmd.card_id or self.defaults.card_id
-            try:
-                card = self.cards(card_id)
-                settings = self._settings(cmd, card_id)
-                rnd = engine.new_round(
-                    channel=event.channel,
-                    person=event.person,
-                    settings=settings,
-                    card=card,
-                    now=now,
-                    coordinators=self.coordinators,
-                )
-            except KeyError as exc:
-                return [Reply(event.person, str(exc.args[0]) if exc.args else str(exc))]
-            except CommandError as exc:
-                return [Reply(event.person, str(exc))]
-            rnd = await repo.insert(rnd)
-            outcome = engine.tick(rnd, now, card)
-            posts = list(outcome.posts)
-            assert outcome.round is not None
-            if (notice := engine.scheduled_notice(outcome.round)) is not None:
-                posts.append(notice)
-            if outcome.round is not rnd:
-                await repo.save(rnd, outcome.round)
-            await repo.enqueue(rnd.id, posts, now)
+            match event:
+                case CommandGiven():
+                    effects = await self._command(repo, event, now)
+                case AnswerGiven():
+                    effects = await self._answer(repo, event, entry, now)
+                case AnswerEdited() | AnswerDeleted():
+                    effects = await self._change(repo, event, now)
+            queued = await repo.enqueue(effects.round_id, effects.posts, now)
+            await repo.inbox_done(entry.id, now, "ok")
+        return queued
+
+    # --- commands -----------------------------------------------------------------------
+
+    async def _command(self, repo: Repository, event: CommandGiven, now: datetime) -> Effects:
+        try:
+            parsed = parse_command(event.text)
+        except CommandError as exc:
+            return _replies(event, None, [Reply(event.person, str(exc))])
+        if isinstance(parsed, StartCommand):
+            return await self._start(repo, event, parsed, now)
+        return await self._action(repo, event, parsed, now)
+
+    async def _start(
+        self, repo: Repository, event: CommandGiven, cmd: StartCommand, now: datetime
+    ) -> Effects:
+        active = await repo.active(event.channel)
+        if active is not None:
+            text = _(
+                "Hier loopt al een ronde (ronde {id}). Bekijk hem met /dialoog status "
+                "of beëindig hem eerst met /dialoog stop."
+            ).format(id=active.id)
+            return _replies(event, active.id, [Reply(event.person, text)])
+        card_id = cmd.card_id or self.defaults.card_id
+        try:
+            card = self.cards(card_id)
+            rnd = engine.new_round(
+                channel=event.channel,
+                person=event.person,
+                settings=self._settings(cmd, card_id),
+                card=card,
+                now=now,
+                coordinators=self.coordinators,
+            )
+        except KeyError as exc:
+            text = str(exc.args[0]) if exc.args else str(exc)
+            return _replies(event, None, [Reply(event.person, text)])
+        except CommandError as exc:
+            return _replies(event, None, [Reply(event.person, str(exc))])
+        rnd = await repo.insert(rnd)
+        outcome = engine.tick(rnd, now, card)
+        assert outcome.round is not None
+        posts = list(outcome.posts)
+        if (notice := engine.scheduled_notice(outcome.round)) is not None:
+            posts.append(notice)
+        if outcome.round is not rnd:
+            await repo.save(rnd, outcome.round)
         if outcome.round.status is Status.SCHEDULED:
             text = _("Ronde {id} is gepland; jij bent coördinator.")
         else:
             text = _("Ronde {id} is gestart; jij bent coördinator.")
-        return [Reply(event.person, text.format(id=rnd.id) + " " + _("Commando's: /dialoog help"))]
+        reply = Reply(event.person, text.format(id=rnd.id) + " " + _("Commando's: /dialoog help"))
+        return Effects(rnd.id, [*_reply_posts(event, rnd.id, [reply]), *posts])
 
     def _settings(self, cmd: StartCommand, card_id: str) -> RoundSettings:
         d = self.defaults
@@ -166,86 +236,97 @@ class DialogueService:
             begin=cmd.begin,
         )
 
-    async def _action(self, event: CommandGiven, cmd: ActionCommand) -> list[Reply]:
-        now = self.clock.now()
-        async with self.db.transaction() as session:
-            repo = Repository(session)
-            if await self._seen_before(repo, event):
-                return []
-            rnd = await repo.active(event.channel)
-            if rnd is None and cmd.action in (Action.STATUS, Action.SUMMARY):
-                rnd = await repo.latest(event.channel)
-            card = self.cards(rnd.settings.card_id) if rnd is not None else None
-            outcome = engine.command(rnd, cmd, event.person, now, card, is_admin=event.is_admin)
-            await self._persist(repo, rnd, outcome)
-        return list(outcome.replies)
+    async def _action(
+        self, repo: Repository, event: CommandGiven, cmd: ActionCommand, now: datetime
+    ) -> Effects:
+        rnd = await repo.active(event.channel)
+        if rnd is None and cmd.action in (Action.STATUS, Action.SUMMARY):
+            rnd = await repo.latest(event.channel)
+        card = self.cards(rnd.settings.card_id) if rnd is not None else None
+        outcome = engine.command(rnd, cmd, event.person, now, card, is_admin=event.is_admin)
+        after = outcome.round
+        if rnd is not None and after is not None and after is not rnd:
+            await repo.save(rnd, after)
+        round_id = after.id if after is not None else None
+        posts = await _with_threads(repo, list(outcome.posts))
+        return Effects(round_id, [*_reply_posts(event, round_id, outcome.replies), *posts])
 
-    async def _answer(self, event: AnswerGiven) -> list[Reply]:
-        now = self.clock.now()
-        async with self.db.transaction() as session:
-            repo = Repository(session)
-            if await self._seen_before(repo, event):
-                return []
-            if event.round_id is not None and event.step_index is not None:
-                target: tuple[int, int] | None = (event.round_id, event.step_index)
-            elif event.reply_to is not None:
-                target = await repo.find_step(event.channel, event.reply_to)
-            else:
-                target = None
-            if target is None:
-                return []  # a reply to something that is not a question: not ours to keep
-            rnd = await repo.get(target[0], message_id=event.message_id)
-            if rnd is None:
-                return []
-            outcome = engine.answer(rnd, event, target[1], now)
-            await self._persist(repo, rnd, outcome)
-        return list(outcome.replies)
+    # --- answers ------------------------------------------------------------------------
 
-    async def _change(self, event: AnswerEdited | AnswerDeleted) -> list[Reply]:
-        now = self.clock.now()
-        async with self.db.transaction() as session:
-            repo = Repository(session)
-            if await self._seen_before(repo, event):
-                return []
-            round_id = await repo.find_answer(event.channel, event.message_id)
-            rnd = None
-            if round_id is not None:
-                rnd = await repo.get(round_id, message_id=event.message_id)
-            if rnd is None:
-                return []
+    async def _answer(
+        self, repo: Repository, event: AnswerGiven, entry: InboxEntry, now: datetime
+    ) -> Effects:
+        if event.round_id is not None and event.step_index is not None:
+            target: tuple[int, int] | None = (event.round_id, event.step_index)
+        elif event.reply_to is not None:
+            target = await repo.find_step(event.channel, event.reply_to)
+        else:
+            target = None
+        if target is None:
+            return await self._unmatched(repo, event, entry, now)
+        rnd = await repo.get(target[0], message_id=event.message_id)
+        if rnd is None or not _may_answer_in(rnd, event):
+            text = _("Dit antwoord hoort bij geen ronde die ik ken; het is niet bewaard.")
+            return _replies(event, None, [Reply(event.person, text)])
+        outcome = engine.answer(rnd, event, target[1], now)
+        assert outcome.round is not None
+        await repo.save_answers(rnd, outcome.round)
+        return _replies(event, rnd.id, outcome.replies)
+
+    async def _unmatched(
+        self, repo: Repository, event: AnswerGiven, entry: InboxEntry, now: datetime
+    ) -> Effects:
+        """A message that answers no known question: wait for its question, or say so.
+
+        Its question may be on its way: posted by the platform, but not yet recorded
+        here. Only a reply to one of the bot's own messages, or a message in a channel
+        that typed no reply at all (the console), gets a word back: a reply in a thread
+        of a colleague's message is not ours to comment on.
+        """
+        if event.reply_to is not None:
+            if await repo.in_flight(event.channel) and now - entry.received_at < MATCH_GRACE:
+                raise NotYet(event.message_id)
+            if not await repo.is_post(event.channel, event.reply_to):
+                return Effects(None, [])
+            text = _(
+                "Je bericht is niet bewaard: het is een reactie op een bericht dat geen vraag "
+                "is. Antwoord in de draad onder een vraag van de dialoog."
+            )
+        else:
+            text = _("Je bericht is niet bewaard: er is hier nog geen vraag om op te antwoorden.")
+        return _replies(event, None, [Reply(event.person, text)])
+
+    async def _change(
+        self, repo: Repository, event: AnswerEdited | AnswerDeleted, now: datetime
+    ) -> Effects:
+        round_id = await repo.find_answer(event.channel, event.message_id)
+        rnd = await repo.get(round_id, message_id=event.message_id) if round_id else None
+        after = None
+        if rnd is not None:
             if isinstance(event, AnswerEdited):
-                outcome = engine.edit(rnd, event, now)
+                after = engine.edit(rnd, event, now).round
             else:
-                outcome = engine.delete(rnd, event)
-            await self._persist(repo, rnd, outcome)
-        return []
+                after = engine.delete(rnd, event).round
+            assert after is not None
+            await repo.save_answers(rnd, after)
+        if not event.confirm or event.person is None:
+            return Effects(round_id, [])
+        changed = rnd is not None and after is not None and after.answers != rnd.answers
+        if changed:
+            text = (
+                _("Je antwoord {id} is aangepast.")
+                if isinstance(event, AnswerEdited)
+                else _("Je antwoord {id} is verwijderd.")
+            )
+        else:
+            text = _("Er is niets veranderd: {id} is geen antwoord van jou.")
+        reply = Reply(event.person, text.format(id=event.message_id))
+        return Effects(round_id, _reply_posts(event, round_id, [reply]))
 
-    async def private_question(self, round_id: int, step_index: int) -> str | None:
-        """The text of a step, for asking it privately; None if it cannot be answered now."""
-        async with self.db.transaction() as session:
-            rnd = await Repository(session).get(round_id, message_id="")
-        if rnd is None or not 0 <= step_index < len(rnd.steps):
-            return None
-        if rnd.steps[step_index].state is not StepState.POSTED:
-            return None
-        step = rnd.steps[step_index]
-        label, _role, text = step_label(self.cards(rnd.settings.card_id), step.kind, step.ref)
-        return f"{label}: {text}"
-
-    async def round_thread(self, round_id: int) -> str | None:
-        """Where a platform with threads keeps the round together: under its first message."""
-        async with self.db.transaction() as session:
-            return await Repository(session).first_message(round_id)
-
-    async def asked_privately(
-        self, channel: ChannelRef, message_id: str, round_id: int, step_index: int
-    ) -> None:
-        """Remember a question asked in a private chat, so a reply to it answers that step."""
-        async with self.db.transaction() as session:
-            await Repository(session).add_post(channel, message_id, round_id, step_index)
+    # --- the clock ----------------------------------------------------------------------
 
     async def tick(self) -> int:
-        """Advance every round with a step due; returns how many advanced."""
+        """Advance every round with something due; returns how many said something."""
         now = self.clock.now()
         async with self.db.transaction() as session:
             repo = Repository(session)
@@ -265,68 +346,137 @@ class DialogueService:
         now = self.clock.now()
         async with self.db.transaction() as session:
             repo = Repository(session)
-            rnd = await repo.get(round_id)
+            rnd = await repo.get(round_id, message_id="")
             if rnd is None:
                 return 0
+            caught_up = not await repo.undelivered(round_id, rnd.channel)
+            if not caught_up:
+                await repo.release_round(round_id, now + LAGGING_RETRY)
+                return 0
+            if engine.needs_answers(rnd, now):
+                rnd = await repo.get(round_id)
+                assert rnd is not None
             outcome = engine.tick(rnd, now, self.cards(rnd.settings.card_id))
-            await self._persist(repo, rnd, outcome)
-            return 1 if outcome.posts else 0
+            if outcome.round is not None and outcome.round is not rnd:
+                await repo.save(rnd, outcome.round)
+            posts = await _with_threads(repo, list(outcome.posts))
+            await repo.enqueue(rnd.id, posts, now)
+            return 1 if posts else 0
 
-    async def deliver(self, platform: str, send: Sender) -> int:
-        """Send what the outbox holds for ``platform``, in order per channel.
-
-        A failure stops that channel's batch (so its messages never arrive out of order)
-        and leaves the message claimed; it is tried again when the claim runs out.
-        """
-        now = self.clock.now()
-        async with self.db.transaction() as session:
-            pending = await Repository(session).claim_outbox(platform, now, OUTBOX_LEASE)
-        blocked: set[ChannelRef] = set()
-        sent = 0
-        for message in pending:
-            if message.channel in blocked:
-                continue
-            try:
-                message_id = await send(message.channel, message.content)
-            except Exception as exc:
-                log.warning("delivery of outbox message %s failed: %r", message.id, exc)
-                blocked.add(message.channel)
-                async with self.db.transaction() as session:
-                    await Repository(session).mark_failed(message, repr(exc))
-                continue
+    async def _question_sent(self, round_id: int, step_index: int, at: datetime) -> None:
+        async def rebase() -> None:
             async with self.db.transaction() as session:
-                await Repository(session).mark_sent(message, message_id, self.clock.now())
-            sent += 1
-        return sent
+                repo = Repository(session)
+                rnd = await repo.get(round_id, message_id="")
+                if rnd is None:
+                    return
+                after = engine.delivered(rnd, step_index, at)
+                if after is not rnd:
+                    await repo.save(rnd, after)
 
-    async def _seen_before(
-        self, repo: Repository, event: CommandGiven | AnswerGiven | AnswerEdited | AnswerDeleted
-    ) -> bool:
-        """True for a platform's redelivery of an event handled before.
+        await self._retrying(rebase)
 
-        Recorded in the caller's transaction, so an event whose handling fails is not
-        marked as handled and its redelivery is carried out.
-        """
-        if event.event_id is None:
-            return False
-        first = await repo.first_time(event.channel.platform, event.event_id, self.clock.now())
-        return not first
+    # --- delivery -----------------------------------------------------------------------
 
-    async def _persist(
-        self, repo: Repository, before: Round | None, outcome: engine.Outcome
+    async def deliver(self, platform: str, send: Sender, *, channel_id: str | None = None) -> int:
+        """Send what the outbox holds for ``platform``; see ``bot.delivery``."""
+        return await self.delivery.deliver(platform, send, channel_id=channel_id)
+
+    # --- what adapters ask --------------------------------------------------------------
+
+    async def private_question(self, platform: str, round_id: int, step_index: int) -> str | None:
+        """The text of a step, for asking it privately; None if it cannot be answered now
+        (or the round is not one of this platform's)."""
+        async with self.db.transaction() as session:
+            rnd = await Repository(session).get(round_id, message_id="")
+        if rnd is None or rnd.channel.platform != platform:
+            return None
+        if not 0 <= step_index < len(rnd.steps):
+            return None
+        if rnd.steps[step_index].state is not StepState.POSTED:
+            return None
+        step = rnd.steps[step_index]
+        label, _role, text = step_label(self.cards(rnd.settings.card_id), step.kind, step.ref)
+        return f"{label}: {text}"
+
+    async def round_channel(self, round_id: int) -> ChannelRef | None:
+        async with self.db.transaction() as session:
+            rnd = await Repository(session).get(round_id, message_id="")
+        return None if rnd is None else rnd.channel
+
+    async def asked_privately(
+        self, channel: ChannelRef, message_id: str, round_id: int, step_index: int
     ) -> None:
-        after = outcome.round
-        if before is not None and after is not None and after is not before:
-            await repo.save(before, after)
-        if outcome.posts and after is not None:
-            await repo.enqueue(after.id, outcome.posts, self.clock.now())
+        """Remember a question asked in a private chat, so a reply to it answers that step."""
+        async with self.db.transaction() as session:
+            await Repository(session).add_post(channel, message_id, round_id, step_index)
+
+    async def where_we_are(self, channel: ChannelRef) -> str | None:
+        """The status line of the channel's latest round, for a console that (re)starts."""
+        async with self.db.transaction() as session:
+            repo = Repository(session)
+            rnd = await repo.active(channel) or await repo.latest(channel)
+        return None if rnd is None else status_line(rnd, self.cards(rnd.settings.card_id))
+
+    async def message_ids(self, channel: ChannelRef) -> list[str]:
+        async with self.db.transaction() as session:
+            return await Repository(session).message_ids(channel)
 
     async def _retrying(self, work: Callable[[], Awaitable[T]]) -> T:
         for attempt in range(_ATTEMPTS):
             try:
                 return await work()
-            except ConcurrentUpdate:
+            except (ConcurrentUpdate, IntegrityError):
+                # Someone changed the round, or started one in this channel, at the same
+                # moment: load again and decide again.
                 if attempt == _ATTEMPTS - 1:
                     raise
                 log.info("round changed underneath us; trying again")
         raise AssertionError("unreachable")
+
+
+def _may_answer_in(rnd: Round, event: AnswerGiven) -> bool:
+    """An answer lands only in a round of its own platform, and a private answer that
+    names its round must come from that round's channel (or a private chat with the bot
+    on the same platform, which is how Telegram's private answers arrive)."""
+    if rnd.channel.platform != event.channel.platform:
+        return False
+    return event.round_id is None or event.channel == rnd.channel
+
+
+def _reply_posts(
+    event: InboundEvent, round_id: int | None, replies: tuple[Reply, ...] | list[Reply]
+) -> list[Post]:
+    reply_to = None if isinstance(event, AnswerDeleted) else event.message_id
+    return [
+        Post(
+            event.channel,
+            ReplyPost(
+                round_id=round_id,
+                platform=r.person.platform,
+                user_id=r.person.user_id,
+                name=r.person.name,
+                text=r.text,
+                private=r.private,
+                reply_to=reply_to,
+            ),
+        )
+        for r in replies
+    ]
+
+
+def _replies(
+    event: InboundEvent, round_id: int | None, replies: tuple[Reply, ...] | list[Reply]
+) -> Effects:
+    return Effects(round_id, _reply_posts(event, round_id, replies))
+
+
+async def _with_threads(repo: Repository, posts: list[Post]) -> list[Post]:
+    """Resolve the round's thread for a summary when it is queued, not while it is sent."""
+    resolved = []
+    for post in posts:
+        if isinstance(post.content, SummaryPost) and post.content.thread is None:
+            thread = await repo.first_message(post.content.round_id)
+            post = replace(post, content=post.content.model_copy(update={"thread": thread}))
+        resolved.append(post)
+    return resolved

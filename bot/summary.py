@@ -60,6 +60,7 @@ class Summary(BaseModel):
     evaluation: list[SummaryItem]
     participation: list[Participation]
     private_withheld: int = 0
+    stopped_early: bool = False
 
 
 def step_label(card: Card, kind: StepKind, ref: str) -> tuple[str, str | None, str]:
@@ -79,14 +80,20 @@ def step_label(card: Card, kind: StepKind, ref: str) -> tuple[str, str | None, s
 
 
 def compile_summary(card: Card, rnd: Round, now: datetime) -> Summary:
-    """The summary as it stands now; private answers wait for the final one."""
-    final = rnd.status is Status.FINISHED
+    """The summary as it stands now; private answers wait for the final one.
+
+    A round that was stopped is final too: nothing more will be asked, so what was given,
+    private answers included, is all there will be. A private answer never carries its
+    author's name: the person asked for privacy, and the summary is read by the channel.
+    """
+    final = rnd.status in (Status.FINISHED, Status.CANCELLED)
     anonymous = rnd.settings.anonymous
     by_step: dict[int, list[Answer]] = {}
     for answer in sorted(rnd.answers, key=lambda a: (a.given_at, a.message_id)):
         by_step.setdefault(answer.step_index, []).append(answer)
 
     withheld = 0
+    counted: set[str] = set()
     items: list[SummaryItem] = []
     for index, step in enumerate(rnd.steps):
         label, role, question = step_label(card, step.kind, step.ref)
@@ -98,13 +105,14 @@ def compile_summary(card: Card, rnd: Round, now: datetime) -> Summary:
                 continue
             shown.append(
                 SummaryAnswer(
-                    author=None if anonymous else answer.person.name,
+                    author=None if anonymous or answer.private else answer.person.name,
                     text=answer.text,
                     private=answer.private,
                     edited=answer.edited_at is not None,
                 )
             )
-            if answer.person.name not in names:
+            counted.add(answer.person.key)
+            if not answer.private and answer.person.name not in names:
                 names.append(answer.person.name)
         items.append(
             SummaryItem(
@@ -124,6 +132,8 @@ def compile_summary(card: Card, rnd: Round, now: datetime) -> Summary:
     asked = sum(1 for s in rnd.steps if s.state is StepState.POSTED)
     people: dict[str, tuple[str, set[int]]] = {}
     for answer in rnd.answers:
+        if answer.private:
+            continue  # counting it would say who gave the private answer
         _name, steps = people.setdefault(answer.person.key, (answer.person.name, set()))
         steps.add(answer.step_index)
     participation = (
@@ -149,11 +159,12 @@ def compile_summary(card: Card, rnd: Round, now: datetime) -> Summary:
         anonymous=anonymous,
         generated_at=now,
         steps_asked=asked,
-        participant_count=len(people),
+        participant_count=len(counted),
         opening=first(StepKind.OPENING),
         questions=[i for i in items if i.kind is StepKind.QUESTION],
         droomvraag=first(StepKind.DROOMVRAAG),
         evaluation=[i for i in items if i.kind is StepKind.EVALUATION],
         participation=participation,
         private_withheld=withheld,
+        stopped_early=rnd.status is Status.CANCELLED,
     )

@@ -6,8 +6,9 @@ they are laid out in tables. Every method runs inside the caller's transaction.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -29,23 +30,37 @@ from bot.model import (
     StepKind,
     StepState,
 )
-from bot.outbound import CONTENT, Content, Post, QuestionPost
-from storage.models import AnswerRow, OutboxRow, PostRow, ProcessedEvent, RoundRow
+from bot.outbound import CONTENT, Content, Post, QuestionPost, recipient
+from storage.models import AnswerRow, InboxRow, OutboxRow, PostRow, RoundRow
 
 
 class ConcurrentUpdate(Exception):
     """Someone else saved the round first; load it again and redo the step."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PendingMessage:
-    """An outbox row claimed for delivery."""
+    """An outbox row claimed for delivery, with the token that proves the claim."""
 
     id: int
-    round_id: int
+    round_id: int | None
     channel: ChannelRef
+    recipient: str
     step_index: int | None
     content: Content
+    attempts: int
+    token: str
+    progress: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class InboxEntry:
+    """An event kept in the inbox and claimed for working off."""
+
+    id: int
+    platform: str
+    payload: dict[str, Any]
+    received_at: datetime
     attempts: int
 
 
@@ -103,10 +118,16 @@ class Repository:
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise ConcurrentUpdate(before.id)
-        await self._save_answers(before, after)
+        await self.save_answers(before, after)
         return after.evolve(version=before.version + 1)
 
-    async def _save_answers(self, before: Round, after: Round) -> None:
+    async def save_answers(self, before: Round, after: Round) -> None:
+        """Write the answers that differ, without touching the round row.
+
+        Answers are facts about one message each, so storing one never competes with
+        other answers for the round's version: fifty people answering at the same moment
+        are fifty independent inserts. A redelivered message id inserts nothing.
+        """
         old = {a.message_id: a for a in before.answers}
         new = {a.message_id: a for a in after.answers}
         gone = [m for m in old if m not in new]
@@ -118,7 +139,11 @@ class Repository:
             )
         for message_id, answer in new.items():
             if message_id not in old:
-                self.session.add(_answer_row(after.id, answer))
+                await self.session.execute(
+                    self._insert(AnswerRow)
+                    .values(**_answer_values(after.id, answer))
+                    .on_conflict_do_nothing(index_elements=["round_id", "message_id"])
+                )
             elif old[message_id] != answer:
                 await self.session.execute(
                     update(AnswerRow)
@@ -135,14 +160,20 @@ class Repository:
         result = await self.session.execute(
             update(RoundRow)
             .where(
+                RoundRow.wake_at <= now,
                 RoundRow.status.in_([Status.SCHEDULED.value, Status.RUNNING.value]),
-                or_(RoundRow.next_due <= now, RoundRow.remind_at <= now),
                 or_(RoundRow.lease_until.is_(None), RoundRow.lease_until < now),
             )
             .values(lease_until=now + lease)
             .returning(RoundRow.id)
         )
         return sorted(result.scalars().all())
+
+    async def release_round(self, round_id: int, until: datetime) -> None:
+        """Let the scheduler look at a claimed round again from ``until`` on."""
+        await self.session.execute(
+            update(RoundRow).where(RoundRow.id == round_id).values(lease_until=until)
+        )
 
     async def _load(self, row: RoundRow, message_id: str | None = None) -> Round:
         query = select(AnswerRow).where(AnswerRow.round_id == row.id)
@@ -151,23 +182,86 @@ class Repository:
         answers = await self.session.scalars(query.order_by(AnswerRow.id))
         return _round(row, tuple(_answer(row.platform, a) for a in answers))
 
-    # --- deliveries ---------------------------------------------------------------------
+    # --- the inbox: events kept before they are acknowledged ----------------------------
 
-    async def first_time(self, platform: str, event_id: str, now: datetime) -> bool:
-        """Record a delivery; False if it was recorded before (a platform's retry)."""
-        dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    async def receive(
+        self, platform: str, event_id: str | None, payload: dict[str, Any], now: datetime
+    ) -> int | None:
+        """Keep an event; None if this delivery id was kept before (a platform's retry)."""
         statement = (
-            insert(ProcessedEvent)
-            .values(platform=platform, event_id=event_id, seen_at=now)
+            self._insert(InboxRow)
+            .values(
+                platform=platform,
+                event_id=event_id,
+                payload=payload,
+                received_at=now,
+                next_attempt_at=now,
+                attempts=0,
+            )
             .on_conflict_do_nothing(index_elements=["platform", "event_id"])
-            .returning(ProcessedEvent.id)
+            .returning(InboxRow.id)
         )
-        return (await self.session.execute(statement)).first() is not None
+        return (await self.session.execute(statement)).scalar()
+
+    async def claim_inbox(
+        self, now: datetime, lease: timedelta, *, inbox_id: int | None = None, limit: int = 50
+    ) -> list[InboxEntry]:
+        """Take events to work on: one by id (right after it arrived), or those due again."""
+        free = (
+            InboxRow.done_at.is_(None),
+            InboxRow.next_attempt_at <= now,
+            or_(InboxRow.claimed_until.is_(None), InboxRow.claimed_until < now),
+        )
+        if inbox_id is not None:
+            chosen: Any = InboxRow.id == inbox_id
+        else:
+            chosen = InboxRow.id.in_(
+                select(InboxRow.id)
+                .where(*free)
+                .order_by(InboxRow.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+                .scalar_subquery()
+            )
+        result = await self.session.execute(
+            update(InboxRow)
+            .where(chosen, *free)
+            .values(claimed_until=now + lease, attempts=InboxRow.attempts + 1)
+            .returning(
+                InboxRow.id,
+                InboxRow.platform,
+                InboxRow.payload,
+                InboxRow.received_at,
+                InboxRow.attempts,
+            )
+        )
+        return sorted(
+            (
+                InboxEntry(r.id, r.platform, r.payload, r.received_at, r.attempts)
+                for r in result.all()
+            ),
+            key=lambda e: e.id,
+        )
+
+    async def inbox_done(self, inbox_id: int, now: datetime, outcome: str) -> None:
+        await self.session.execute(
+            update(InboxRow)
+            .where(InboxRow.id == inbox_id)
+            .values(done_at=now, claimed_until=None, outcome=outcome[:2000])
+        )
+
+    async def inbox_later(self, inbox_id: int, at: datetime, outcome: str) -> None:
+        await self.session.execute(
+            update(InboxRow)
+            .where(InboxRow.id == inbox_id)
+            .values(next_attempt_at=at, claimed_until=None, outcome=outcome[:2000])
+        )
 
     async def forget_events(self, before: datetime) -> None:
-        """Platforms retry within minutes; older records only take space."""
-        await self.session.execute(delete(ProcessedEvent).where(ProcessedEvent.seen_at < before))
+        """Platforms retry within minutes; older handled events only take space."""
+        await self.session.execute(
+            delete(InboxRow).where(InboxRow.done_at.is_not(None), InboxRow.done_at < before)
+        )
 
     # --- messages -----------------------------------------------------------------------
 
@@ -185,6 +279,47 @@ class Repository:
         ).first()
         return None if row is None or row[1] is None else (row[0], row[1])
 
+    async def is_post(self, channel: ChannelRef, message_id: str) -> bool:
+        """Whether ``message_id`` is something the bot posted in this chat."""
+        found = await self.session.scalars(
+            select(PostRow.id).where(
+                PostRow.platform == channel.platform,
+                PostRow.channel_id == channel.channel_id,
+                PostRow.message_id == message_id,
+            )
+        )
+        return found.first() is not None
+
+    async def in_flight(self, channel: ChannelRef) -> bool:
+        """Whether a message to this channel is queued or being sent right now.
+
+        A reply can only refer to a post that is not recorded yet while one is.
+        """
+        found = await self.session.scalars(
+            select(OutboxRow.id)
+            .where(
+                OutboxRow.recipient == str(channel),
+                OutboxRow.sent_at.is_(None),
+                OutboxRow.dead_at.is_(None),
+            )
+            .limit(1)
+        )
+        return found.first() is not None
+
+    async def undelivered(self, round_id: int, channel: ChannelRef) -> bool:
+        """Whether the round's channel has not yet received everything the round said."""
+        found = await self.session.scalars(
+            select(OutboxRow.id)
+            .where(
+                OutboxRow.round_id == round_id,
+                OutboxRow.recipient == str(channel),
+                OutboxRow.sent_at.is_(None),
+                OutboxRow.dead_at.is_(None),
+            )
+            .limit(1)
+        )
+        return found.first() is not None
+
     async def find_answer(self, channel: ChannelRef, message_id: str) -> int | None:
         """The round that holds the answer given as ``message_id`` in this channel."""
         return (
@@ -200,98 +335,186 @@ class Repository:
             )
         ).first()
 
-    async def enqueue(self, round_id: int, posts: Sequence[Post], now: datetime) -> None:
-        for post in posts:
-            self.session.add(
-                OutboxRow(
-                    round_id=round_id,
-                    platform=post.channel.platform,
-                    channel_id=post.channel.channel_id,
-                    thread_id=post.channel.thread_id or "",
-                    # only a question's message is something people answer by replying to
-                    step_index=(
-                        post.content.step_index if isinstance(post.content, QuestionPost) else None
-                    ),
-                    content=post.content.model_dump(mode="json"),
-                    created_at=now,
-                )
+    async def message_ids(self, channel: ChannelRef) -> list[str]:
+        """Every message id known in a channel: the bot's posts and people's answers."""
+        posts = await self.session.scalars(
+            select(PostRow.message_id).where(
+                PostRow.platform == channel.platform, PostRow.channel_id == channel.channel_id
             )
+        )
+        answers = await self.session.scalars(
+            select(AnswerRow.message_id)
+            .join(RoundRow, RoundRow.id == AnswerRow.round_id)
+            .where(RoundRow.platform == channel.platform, RoundRow.channel_id == channel.channel_id)
+        )
+        return [*posts, *answers]
+
+    async def enqueue(self, round_id: int | None, posts: Sequence[Post], now: datetime) -> int:
+        """Queue messages; returns how many were queued (a ``once`` message only once)."""
+        queued = 0
+        for post in posts:
+            statement = self._insert(OutboxRow).values(
+                round_id=round_id,
+                platform=post.channel.platform,
+                channel_id=post.channel.channel_id,
+                thread_id=post.channel.thread_id or "",
+                recipient=recipient(post.channel, post.content),
+                # only a question's message is something people answer by replying to
+                step_index=(
+                    post.content.step_index if isinstance(post.content, QuestionPost) else None
+                ),
+                content=post.content.model_dump(mode="json"),
+                created_at=now,
+                next_attempt_at=now,
+                progress={},
+                attempts=0,
+                once_key=post.once,
+            )
+            if post.once is not None:
+                statement = statement.on_conflict_do_nothing(index_elements=["once_key"])
+            result = await self.session.execute(statement.returning(OutboxRow.id))
+            queued += result.first() is not None
+        return queued
 
     async def claim_outbox(
-        self, platform: str, now: datetime, lease: timedelta, limit: int = 50
+        self,
+        platform: str,
+        now: datetime,
+        lease: timedelta,
+        *,
+        limit: int = 100,
+        channel_id: str | None = None,
     ) -> list[PendingMessage]:
-        """Take unsent messages for delivery, oldest first, atomically.
+        """Take due messages for delivery, at most one per recipient, atomically.
 
-        A message waits while an earlier one to the same channel is still claimed (being
-        sent, or failed and waiting for a retry): channels see messages in order.
+        A message waits while an earlier one to the same recipient is unsent and not dead
+        (being sent, or waiting for its retry): recipients see messages in order. On
+        PostgreSQL the candidates are locked with SKIP LOCKED and every condition is
+        repeated in the outer UPDATE, because after waiting for a lock PostgreSQL re-checks
+        only the outer statement's conditions; SQLite runs the statement under its single
+        writer lock. Each claim carries a new token that later writes must show.
         """
         earlier = aliased(OutboxRow)
         held_back = (
             select(earlier.id)
             .where(
-                earlier.platform == OutboxRow.platform,
-                earlier.channel_id == OutboxRow.channel_id,
-                earlier.thread_id == OutboxRow.thread_id,
-                earlier.sent_at.is_(None),
+                earlier.recipient == OutboxRow.recipient,
                 earlier.id < OutboxRow.id,
-                earlier.claimed_until >= now,
+                earlier.sent_at.is_(None),
+                earlier.dead_at.is_(None),
             )
             .exists()
         )
-        pending = (
+        conditions = [
+            OutboxRow.platform == platform,
+            OutboxRow.sent_at.is_(None),
+            OutboxRow.dead_at.is_(None),
+            OutboxRow.next_attempt_at <= now,
+            or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until < now),
+            ~held_back,
+        ]
+        if channel_id is not None:
+            conditions.append(OutboxRow.channel_id == channel_id)
+        candidates = (
             select(OutboxRow.id)
-            .where(
-                OutboxRow.platform == platform,
-                OutboxRow.sent_at.is_(None),
-                or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until < now),
-                ~held_back,
-            )
+            .where(*conditions)
             .order_by(OutboxRow.id)
             .limit(limit)
+            .with_for_update(skip_locked=True)
             .scalar_subquery()
         )
+        token = str(uuid.uuid4())
         result = await self.session.execute(
             update(OutboxRow)
-            .where(OutboxRow.id.in_(pending))
-            .values(claimed_until=now + lease, attempts=OutboxRow.attempts + 1)
+            .where(OutboxRow.id.in_(candidates), *conditions[:5])
+            .values(claimed_until=now + lease, claim_token=token, attempts=OutboxRow.attempts + 1)
             .returning(
                 OutboxRow.id,
                 OutboxRow.round_id,
                 OutboxRow.channel_id,
                 OutboxRow.thread_id,
+                OutboxRow.recipient,
                 OutboxRow.step_index,
                 OutboxRow.content,
                 OutboxRow.attempts,
+                OutboxRow.progress,
             )
         )
-        rows = sorted(result.all(), key=lambda r: r.id)
         return [
             PendingMessage(
                 id=r.id,
                 round_id=r.round_id,
                 channel=ChannelRef(platform, r.channel_id, r.thread_id or None),
+                recipient=r.recipient,
                 step_index=r.step_index,
                 content=CONTENT.validate_python(r.content),
                 attempts=r.attempts,
+                token=token,
+                progress=dict(r.progress or {}),
             )
-            for r in rows
+            for r in sorted(result.all(), key=lambda r: r.id)
         ]
 
-    async def mark_sent(self, message: PendingMessage, message_id: str, now: datetime) -> None:
-        await self.session.execute(
+    async def record_part(self, message: PendingMessage, now: datetime, lease: timedelta) -> bool:
+        """Save the parts sent so far and renew the claim; False if the claim is lost."""
+        result = await self.session.execute(
             update(OutboxRow)
-            .where(OutboxRow.id == message.id)
-            .values(sent_at=now, message_id=message_id, last_error=None)
+            .where(OutboxRow.id == message.id, OutboxRow.claim_token == message.token)
+            .values(progress=dict(message.progress), claimed_until=now + lease)
         )
-        self.session.add(
-            PostRow(
-                round_id=message.round_id,
-                step_index=message.step_index,
-                platform=message.channel.platform,
-                channel_id=message.channel.channel_id,
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def mark_sent(self, message: PendingMessage, message_id: str, now: datetime) -> bool:
+        """Record a delivery; False (and nothing written) if the claim is no longer ours."""
+        result = await self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message.id, OutboxRow.claim_token == message.token)
+            .values(
+                sent_at=now,
                 message_id=message_id,
+                last_error=None,
+                claim_token=None,
+                claimed_until=None,
+                progress=dict(message.progress),
             )
         )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            return False
+        if message.round_id is not None and message.recipient == str(message.channel):
+            # what the bot posted in a channel, so replies to it can be matched
+            await self.session.execute(
+                self._insert(PostRow)
+                .values(
+                    round_id=message.round_id,
+                    step_index=message.step_index,
+                    platform=message.channel.platform,
+                    channel_id=message.channel.channel_id,
+                    message_id=message_id,
+                )
+                .on_conflict_do_nothing(index_elements=["platform", "channel_id", "message_id"])
+            )
+        return True
+
+    async def mark_failed(
+        self, message: PendingMessage, error: str, *, retry_at: datetime | None, now: datetime
+    ) -> bool:
+        """Give the message back for a retry at ``retry_at``, or (None) to the dead letters."""
+        values: dict[str, Any] = {
+            "last_error": error[:2000],
+            "claim_token": None,
+            "claimed_until": None,
+            "progress": dict(message.progress),
+        }
+        if retry_at is None:
+            values["dead_at"] = now
+        else:
+            values["next_attempt_at"] = retry_at
+        result = await self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message.id, OutboxRow.claim_token == message.token)
+            .values(**values)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def first_message(self, round_id: int) -> str | None:
         """The platform id of the round's first message (its welcome): the round's thread."""
@@ -307,20 +530,21 @@ class Repository:
     async def add_post(
         self, channel: ChannelRef, message_id: str, round_id: int, step_index: int
     ) -> None:
-        self.session.add(
-            PostRow(
+        await self.session.execute(
+            self._insert(PostRow)
+            .values(
                 round_id=round_id,
                 step_index=step_index,
                 platform=channel.platform,
                 channel_id=channel.channel_id,
                 message_id=message_id,
             )
+            .on_conflict_do_nothing(index_elements=["platform", "channel_id", "message_id"])
         )
 
-    async def mark_failed(self, message: PendingMessage, error: str) -> None:
-        await self.session.execute(
-            update(OutboxRow).where(OutboxRow.id == message.id).values(last_error=error[:2000])
-        )
+    def _insert(self, table: type[Any]) -> Any:
+        dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
+        return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table)
 
 
 # --- mapping ----------------------------------------------------------------------------
@@ -363,6 +587,7 @@ def _round_columns(rnd: Round) -> dict[str, Any]:
         "created_at": rnd.created_at,
         "next_due": rnd.next_due,
         "remind_at": rnd.remind_at,
+        "wake_at": min((t for t in (rnd.next_due, rnd.remind_at) if t is not None), default=None),
         "quiet": sorted(rnd.quiet),
         "paused_at": rnd.paused_at,
         "finished_at": rnd.finished_at,
@@ -411,18 +636,18 @@ def _round(row: RoundRow, answers: tuple[Answer, ...]) -> Round:
     )
 
 
-def _answer_row(round_id: int, answer: Answer) -> AnswerRow:
-    return AnswerRow(
-        round_id=round_id,
-        step_index=answer.step_index,
-        user_id=answer.person.user_id,
-        user_name=answer.person.name,
-        message_id=answer.message_id,
-        text=answer.text,
-        private=answer.private,
-        given_at=answer.given_at,
-        edited_at=answer.edited_at,
-    )
+def _answer_values(round_id: int, answer: Answer) -> dict[str, Any]:
+    return {
+        "round_id": round_id,
+        "step_index": answer.step_index,
+        "user_id": answer.person.user_id,
+        "user_name": answer.person.name,
+        "message_id": answer.message_id,
+        "text": answer.text,
+        "private": answer.private,
+        "given_at": answer.given_at,
+        "edited_at": answer.edited_at,
+    }
 
 
 def _answer(platform: str, row: AnswerRow) -> Answer:

@@ -24,4 +24,4 @@ async def test_migrating_again_is_harmless_and_ends_at_head(db: Database) -> Non
     await db.migrate()
     async with db.engine.connect() as conn:
         versions = (await conn.execute(text("SELECT version_num FROM alembic_version"))).all()
-    assert [v[0] for v in versions] == ["0004"]
+    assert [v[0] for v in versions] == ["0005"]

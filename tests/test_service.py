@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from adapters.local.channel import LocalChannel, person
 from bot.model import AnswerEdited, AnswerGiven, ChannelRef, CommandGiven, Round, Status
-from bot.outbound import Content, NoticePost, QuestionPost
+from bot.outbound import Content, NoticePost, Parts, QuestionPost
 from bot.service import DialogueService
 from dialogues.cards import Card
 from storage.db import Database
@@ -208,24 +208,24 @@ async def test_failed_delivery_is_retried_in_order(
     sent: list[str] = []
     failing = {"on": True}
 
-    async def flaky(channel: ChannelRef, content: Content) -> str:
+    async def flaky(channel: ChannelRef, content: Content, parts: Parts) -> str:
         if failing["on"]:
             raise ConnectionError("platform down")
         sent.append(type(content).__name__)
         return f"m{len(sent)}"
 
     channel = LocalChannel(service, "team", out=lambda _: None)
-    replies = await service.command(CommandGiven(channel.channel, COORDINATOR, "start"))
-    assert replies
+    assert await service.handle(CommandGiven(channel.channel, COORDINATOR, "start")) == 3
     assert await service.deliver("local", flaky) == 0
     failing["on"] = False
-    assert await service.deliver("local", flaky) == 0  # still claimed: wait for the retry
-    clock.advance(seconds=61)
-    assert await service.deliver("local", flaky) == 2
-    assert sent == ["NoticePost", "QuestionPost"]
+    assert await service.deliver("local", flaky) == 0  # backing off: wait for the retry
+    clock.advance(seconds=3)
+    assert await service.deliver("local", flaky) == 3
+    # the question waited behind the welcome; the private reply went its own way
+    assert [s for s in sent if s != "ReplyPost"] == ["NoticePost", "QuestionPost"]
     async with db.transaction() as session:
-        attempts = (await session.scalars(select(OutboxRow.attempts))).all()
-    assert list(attempts) == [2, 2]
+        attempts = (await session.scalars(select(OutboxRow.attempts).order_by(OutboxRow.id))).all()
+    assert list(attempts) == [2, 2, 1]  # the reply, the welcome, the question held back
 
 
 async def test_two_services_ticking_at_once_post_each_step_once(
@@ -242,7 +242,7 @@ async def test_two_services_ticking_at_once_post_each_step_once(
     assert [q.ref for _, q in channel.questions()] == ["opening", "1.1"]
     async with db.transaction() as session:
         count = await session.scalar(select(func.count()).select_from(OutboxRow))
-    assert count == 3
+    assert count == 4  # welcome, opening, the reply to start, question 1.1
 
 
 async def test_status_and_help_for_anyone(channel: LocalChannel) -> None:
@@ -261,12 +261,13 @@ async def test_status_and_help_for_anyone(channel: LocalChannel) -> None:
 
 async def test_two_starts_at_the_same_moment_make_one_round(db: Database, clock: FakeClock) -> None:
     one, two = make_service(db, clock), make_service(db, clock)
-    channel = ChannelRef("local", "team")
-    replies = await asyncio.gather(
-        one.command(CommandGiven(channel, COORDINATOR, "start")),
-        two.command(CommandGiven(channel, BRAM, "start")),
+    channel = LocalChannel(one, "team", out=lambda _: None)
+    await asyncio.gather(
+        one.handle(CommandGiven(channel.channel, COORDINATOR, "start")),
+        two.handle(CommandGiven(channel.channel, BRAM, "start")),
     )
-    texts = sorted(r[0].text for r in replies)
+    await channel.deliver()
+    texts = sorted(r.text for r in channel.replies)
     assert texts[0].startswith("Hier loopt al een ronde")
     assert "is gestart" in texts[1]
     async with db.transaction() as session:
@@ -311,7 +312,7 @@ async def test_a_redelivered_event_is_handled_once(
     await channel.deliver()
     nxt = CommandGiven(channel.channel, COORDINATOR, "volgende", event_id="Ev2")
     await service.handle(nxt)
-    assert await service.handle(nxt) == []  # the platform retried: not a second step
+    assert await service.handle(nxt) == 0  # the platform retried: not a second step
     await channel.deliver()
     assert [q.ref for _, q in channel.questions()] == ["opening", "1.1"]
 
@@ -330,8 +331,10 @@ async def test_a_redelivered_event_is_handled_once(
     assert await service.handle(CommandGiven(other, COORDINATOR, "start", event_id="Ev1"))
 
 
-async def test_a_failed_event_is_not_marked_handled(service: DialogueService, db: Database) -> None:
-    channel = ChannelRef("local", "team")
+async def test_a_failed_event_is_kept_and_worked_off_later(
+    service: DialogueService, db: Database, clock: FakeClock
+) -> None:
+    channel = LocalChannel(service, "team", out=lambda _: None)
 
     def unreadable_card(card_id: str) -> Card:
         raise RuntimeError("kapot")
@@ -339,7 +342,12 @@ async def test_a_failed_event_is_not_marked_handled(service: DialogueService, db
     broken = DialogueService(
         db, cards=unreadable_card, clock=service.clock, defaults=service.defaults
     )
-    with pytest.raises(RuntimeError):
-        await broken.handle(CommandGiven(channel, COORDINATOR, "start", event_id="Ev9"))
-    replies = await service.handle(CommandGiven(channel, COORDINATOR, "start", event_id="Ev9"))
-    assert "is gestart" in replies[0].text
+    start = CommandGiven(channel.channel, COORDINATOR, "start", event_id="Ev9")
+    assert await broken.handle(start) == 0  # failed, but kept
+    assert await service.handle(start) == 0  # the redelivery finds it kept
+    assert await service.work_inbox() == 0  # not yet: it backs off
+    clock.advance(seconds=3)
+    assert await service.work_inbox() == 3
+    await channel.deliver()
+    assert "is gestart" in channel.replies[-1].text
+    assert [q.ref for _, q in channel.questions()] == ["opening"]

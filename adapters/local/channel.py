@@ -23,7 +23,15 @@ from bot.model import (
     Event,
     Person,
 )
-from bot.outbound import Content, QuestionPost, ReminderPost, Reply, SummaryPost
+from bot.outbound import (
+    Content,
+    DirectNotice,
+    Parts,
+    QuestionPost,
+    ReminderPost,
+    ReplyPost,
+    SummaryPost,
+)
 from bot.render import content_text, plain
 from bot.service import DialogueService
 
@@ -58,30 +66,57 @@ class LocalChannel:
         self.channel = ChannelRef(PLATFORM, channel_id)
         self.out = out
         self.posted: list[Posted] = []
-        self.replies: list[Reply] = []
+        self.replies: list[ReplyPost] = []
         self.listeners: list[Listener] = []
         # message id -> (person key, question message id) for everything people said
         self.said: dict[str, tuple[str, str | None]] = {}
-        self._bot_ids = itertools.count(1)
+        self._bot_ids: itertools.count[int] | None = None
+        self._user_ids: itertools.count[int] | None = None
         self._announced = 0
-        self._user_ids = itertools.count(1)
+
+    async def _ids(self) -> tuple[itertools.count[int], itertools.count[int]]:
+        """Message numbers that go on from those stored, so a restarted console never
+        gives a new message the id of an old one."""
+        if self._bot_ids is None or self._user_ids is None:
+            known = await self.service.message_ids(self.channel)
+            highest = {"b": 0, "u": 0}
+            for message_id in known:
+                prefix, number = message_id[:1], message_id[1:]
+                if prefix in highest and number.isdigit():
+                    highest[prefix] = max(highest[prefix], int(number))
+            self._bot_ids = itertools.count(highest["b"] + 1)
+            self._user_ids = itertools.count(highest["u"] + 1)
+        return self._bot_ids, self._user_ids
 
     # --- the adapter side: the bot speaks ----------------------------------------------
 
-    async def send(self, channel: ChannelRef, content: Content) -> str:
-        message_id = f"b{next(self._bot_ids)}"
+    async def send(self, channel: ChannelRef, content: Content, parts: Parts) -> str:
+        bot_ids, _user_ids = await self._ids()
+        message_id = f"b{next(bot_ids)}"
+        match content:
+            case ReplyPost():
+                self.replies.append(content)
+                prefix = (
+                    f"dialoogbot → alleen voor {content.name}" if content.private else "dialoogbot"
+                )
+                self.out(_indent(prefix, str(plain(content.text))))
+                return message_id
+            case ReminderPost() | DirectNotice():
+                label = f"dialoogbot → privé aan {content.name} [{message_id}]"
+            case _:
+                label = f"dialoogbot [{message_id}]"
         self.posted.append(Posted(message_id, content))
-        who = f" → privé aan {content.name}" if isinstance(content, ReminderPost) else ""
-        self.out(_indent(f"dialoogbot{who} [{message_id}]", content_text(content)))
+        self.out(_indent(label, content_text(content)))
         return message_id
 
     async def deliver(self) -> int:
-        """Send what the outbox holds, then tell listeners what appeared.
+        """Send what the outbox holds for this channel, then tell listeners what appeared.
 
+        Only this channel's messages: another console on the same database has its own.
         Listeners hear of a post only once its delivery is recorded, as people on a real
         platform only see a message after it is posted: a reply can always find it.
         """
-        sent = await self.service.deliver(PLATFORM, self.send)
+        sent = await self.service.deliver(PLATFORM, self.send, channel_id=self.channel.channel_id)
         fresh, self._announced = self.posted[self._announced :], len(self.posted)
         for posted in fresh:
             for listener in self.listeners:
@@ -106,11 +141,14 @@ class LocalChannel:
         An answer replies to ``reply_to`` (a question's message id) or else to the question
         posted last. Returns the new message's id.
         """
-        message_id = f"u{next(self._user_ids)}"
+        _bot_ids, user_ids = await self._ids()
+        message_id = f"u{next(user_ids)}"
         event: Event
         target: str | None = None
         if COMMAND.match(text):
-            event = CommandGiven(self.channel, who, COMMAND.sub("", text, count=1), is_admin)
+            event = CommandGiven(
+                self.channel, who, COMMAND.sub("", text, count=1), is_admin, message_id=message_id
+            )
         else:
             target = reply_to or self.latest_question()
             event = AnswerGiven(
@@ -135,21 +173,17 @@ class LocalChannel:
         await self._handle(event)
         return message_id
 
-    async def edit(self, who: Person, message_id: str, text: str) -> None:
+    async def edit(self, who: Person, message_id: str, text: str, *, confirm: bool = False) -> None:
+        """Change ``who``'s own answer; ``confirm`` asks the bot to say what happened."""
         self.out(_indent(f"{who.name} past [{message_id}] aan", str(plain(text))))
-        await self._handle(AnswerEdited(self.channel, who, message_id, text))
+        await self._handle(AnswerEdited(self.channel, who, message_id, text, confirm=confirm))
 
-    async def delete(self, who: Person, message_id: str) -> None:
+    async def delete(self, who: Person, message_id: str, *, confirm: bool = False) -> None:
         self.out(f"{who.name} verwijdert [{message_id}]")
-        await self._handle(AnswerDeleted(self.channel, message_id))
+        await self._handle(AnswerDeleted(self.channel, message_id, person=who, confirm=confirm))
 
     async def _handle(self, event: Event) -> None:
-        for reply in await self.service.handle(event):
-            self.replies.append(reply)
-            prefix = (
-                f"dialoogbot → alleen voor {reply.person.name}" if reply.private else "dialoogbot"
-            )
-            self.out(_indent(prefix, str(plain(reply.text))))
+        await self.service.handle(event)
         await self.deliver()
 
     # --- reading what was posted ---------------------------------------------------------

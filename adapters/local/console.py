@@ -69,14 +69,17 @@ class Console:
             case "/wijzig":
                 message_id, _, answer = rest.strip().partition(" ")
                 if message_id and answer.strip():
-                    await self.channel.edit(self.who, message_id, answer)
+                    await self.channel.edit(self.who, message_id, answer, confirm=True)
                 else:
                     self.out("Gebruik: /wijzig u3 TEKST")
             case "/verwijder":
                 if rest.strip():
-                    await self.channel.delete(self.who, rest.strip())
+                    await self.channel.delete(self.who, rest.strip(), confirm=True)
                 else:
                     self.out("Gebruik: /verwijder u3")
+            case _ if word.startswith("/") and not word.casefold().startswith("/dialoog"):
+                # a mistyped command must not end up as somebody's answer
+                self.out(f"Onbekend commando ‘{word}’; er is niets bewaard. /hulp voor uitleg.")
             case _:
                 await self.channel.say(self.who, text)
         return True
@@ -94,6 +97,8 @@ async def run_console(
     console = Console(channel, name, out)
     ticker = Ticker(service, channel.deliver, interval=tick)
     out(f"Kanaal ‘{channel_id}’, je typt als {console.who.name}. /hulp voor uitleg.")
+    where = await service.where_we_are(channel.channel)
+    out(where if where is not None else "Hier loopt nog geen ronde. Start er een: /dialoog start")
     ticker.start()
     try:
         while True:

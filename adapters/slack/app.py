@@ -1,9 +1,10 @@
 """The Slack adapter: slack-bolt's async app wired to the dialogue service.
 
-Every listener acknowledges first and works after (bolt answers Slack as soon as
-``ack()`` runs), because Slack wants an answer within three seconds. The work itself is a
-translation to a neutral event, one call to the service, and the delivery of what the
-service wrote to the outbox.
+Every listener translates the payload into a neutral event and keeps it in the inbox
+*before* Slack is acknowledged (bolt runs with ``process_before_response``, so Slack's
+answer waits for the listener); working the event off and delivering what it queued
+happen after the acknowledgement, in the background. Slack wants its answer within
+three seconds, and keeping an event is one small INSERT.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from slack_bolt.app.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
 from slack_sdk.http_retry.request import HttpRequest
@@ -27,14 +29,44 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.port import Adapter
 from adapters.slack import blocks, translate
-from bot.model import ChannelRef, Event
-from bot.outbound import Content, NoticePost, QuestionPost, ReminderPost, Reply, SummaryPost
+from bot.model import ChannelRef, InboundEvent
+from bot.outbound import (
+    Content,
+    DeliveryRefused,
+    DirectNotice,
+    NoticePost,
+    Parts,
+    QuestionPost,
+    ReminderPost,
+    ReplyPost,
+    SummaryPost,
+)
 from bot.render import summary_markdown
 from bot.service import DialogueService
 
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+Job = Callable[[], Awaitable[None]] | None
+
+# Slack errors no retry will cure: the message goes to the dead letters at once.
+REFUSALS = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "invalid_blocks",
+        "msg_too_long",
+        "no_text",
+        "user_not_found",
+        "user_not_in_channel",
+        "cannot_dm_bot",
+        "user_disabled",
+        "account_inactive",
+        "restricted_action",
+        "ekm_access_denied",
+    }
+)
 
 
 class SlackSettings(BaseSettings):
@@ -113,8 +145,9 @@ class SlackAdapter:
         self.app = AsyncApp(
             client=self.client,
             signing_secret=settings.signing_secret.get_secret_value(),
-            process_before_response=False,
+            process_before_response=True,
         )
+        self._tasks: set[asyncio.Task[None]] = set()
         self._names: dict[str, str] = {}
         self._busy = 0
         self._quiet = asyncio.Condition()
@@ -132,53 +165,83 @@ class SlackAdapter:
         app.view(translate.PRIVATE_VIEW)(self._acked(self._private_submit))
 
     def _acked(
-        self, work: Callable[[dict[str, Any]], Awaitable[None]]
+        self, work: Callable[[dict[str, Any]], Awaitable[Callable[[], Awaitable[None]] | None]]
     ) -> Callable[[Any, dict[str, Any]], Awaitable[None]]:
-        """A bolt listener that acknowledges at once and then does ``work``.
+        """A bolt listener that keeps the event, then acknowledges, then works it off.
 
-        Bolt answers Slack as soon as ``ack()`` runs; the work goes on after it.
+        The app runs with ``process_before_response``, so Slack gets its answer only when
+        this listener returns: after ``work`` has written the event to the inbox. If that
+        fails (the database is down), the listener raises, bolt answers 500 and Slack
+        delivers the event again; an acknowledged event is always kept. What ``work``
+        returns runs after the acknowledgement, in the background.
         """
 
         async def listener(ack: Any, body: dict[str, Any]) -> None:
-            async with self.working():
-                await ack()
-                await work(body)
+            after = await work(body)
+            await ack()
+            if after is not None:
+                self._background(after)
 
         return listener
 
-    async def _command(self, body: dict[str, Any]) -> None:
-        name = await self.name_of(body["user_id"])
-        await self._handle(translate.slash_command(body, name), body["channel_id"])
+    def _background(self, job: Callable[[], Awaitable[None]]) -> None:
+        async def run() -> None:
+            async with self.working():
+                try:
+                    await job()
+                except Exception:
+                    log.exception("working off a Slack event failed; the inbox keeps it")
 
-    async def _mention(self, body: dict[str, Any]) -> None:
+        task = asyncio.get_running_loop().create_task(run())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _command(self, body: dict[str, Any]) -> Job:
+        name = await self.name_of(body["user_id"])
+        return await self._keep(translate.slash_command(body, name))
+
+    async def _mention(self, body: dict[str, Any]) -> Job:
         event = body["event"]
         name = await self.name_of(event["user"])
         command = translate.mention_command(body, await self.bot_user_id(), name)
-        if command is not None:
-            await self._handle(command, event["channel"])
+        return None if command is None else await self._keep(command)
 
-    async def _message(self, body: dict[str, Any]) -> None:
+    async def _message(self, body: dict[str, Any]) -> Job:
         event = body["event"]
         user = event.get("user") or (event.get("message") or {}).get("user") or ""
         name = await self.name_of(user) if user else ""
         translated = translate.message(body, await self.bot_user_id(), name)
-        if translated is not None:
-            await self._handle(translated, event["channel"])
+        return None if translated is None else await self._keep(translated)
 
-    async def _private_button(self, body: dict[str, Any]) -> None:
+    async def _private_button(self, body: dict[str, Any]) -> Job:
         target = translate.private_target(body)
         message_blocks = (body.get("message") or {}).get("blocks") or []
         question = next(
             (b["text"]["text"] for b in message_blocks if b.get("type") == "section"), ""
         )
-        await self.client.views_open(
-            trigger_id=body["trigger_id"], view=blocks.private_modal(target, question)
-        )
 
-    async def _private_submit(self, body: dict[str, Any]) -> None:
+        async def open_modal() -> None:
+            await self.client.views_open(
+                trigger_id=body["trigger_id"], view=blocks.private_modal(target, question)
+            )
+
+        return open_modal
+
+    async def _private_submit(self, body: dict[str, Any]) -> Job:
         name = await self.name_of(body["user"]["id"])
-        event = translate.private_answer(body, name)
-        await self._handle(event, event.channel.channel_id)
+        return await self._keep(translate.private_answer(body, name))
+
+    async def _keep(self, event: InboundEvent) -> Job:
+        """Write the event to the inbox (before the ack); work it off after the ack."""
+        inbox_id = await self.service.receive(event)
+        if inbox_id is None:
+            return None  # a redelivery of an event kept before
+
+        async def work_off() -> None:
+            if await self.service.process(inbox_id):
+                await self.deliver()
+
+        return work_off
 
     @asynccontextmanager
     async def working(self) -> AsyncIterator[None]:
@@ -195,23 +258,6 @@ class SlackAdapter:
         """Until no Slack request is being worked on."""
         async with self._quiet:
             await self._quiet.wait_for(lambda: self._busy == 0)
-
-    async def _handle(self, event: Event, channel_id: str) -> None:
-        try:
-            replies = await self.service.handle(event)
-            for reply in replies:
-                await self._reply(channel_id, reply)
-            await self.deliver()
-        except Exception:
-            log.exception("handling a Slack event failed")
-
-    async def _reply(self, channel_id: str, reply: Reply) -> None:
-        if reply.private:
-            await self.client.chat_postEphemeral(
-                channel=channel_id, user=reply.person.user_id, text=blocks.fallback(reply.text)
-            )
-        else:
-            await self.client.chat_postMessage(channel=channel_id, text=blocks.fallback(reply.text))
 
     async def name_of(self, user_id: str) -> str:
         """The name people see in Slack, looked up once per user."""
@@ -241,52 +287,93 @@ class SlackAdapter:
     async def deliver(self) -> int:
         return await self.service.deliver(self.platform, self.send)
 
-    async def send(self, channel: ChannelRef, content: Content) -> str:
+    async def send(self, channel: ChannelRef, content: Content, parts: Parts) -> str:
+        """One outbox message to Slack; a refusal no retry cures raises DeliveryRefused."""
+        try:
+            return await self._send(channel, content, parts)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", ""))
+            if error in REFUSALS:
+                direct = isinstance(content, ReminderPost | DirectNotice)
+                raise DeliveryRefused(error, unreachable=direct) from exc
+            raise
+
+    async def _send(self, channel: ChannelRef, content: Content, parts: Parts) -> str:
         match content:
             case QuestionPost():
                 return await self._post(channel.channel_id, blocks.question(content))
             case NoticePost():
-                return await self._post_all(channel.channel_id, blocks.notice(content))
+                return await self._post_all(channel.channel_id, blocks.notice(content), parts)
             case ReminderPost():
-                opened = await self.client.conversations_open(users=content.user_id)
-                direct = opened["channel"]["id"]
+                direct = await self._direct_channel(content.user_id)
                 return await self._post(direct, blocks.reminder(content, channel.channel_id))
+            case DirectNotice():
+                direct = await self._direct_channel(content.user_id)
+                return await self._post(direct, {"text": blocks.fallback(content.text)})
+            case ReplyPost():
+                text = blocks.fallback(content.text)
+                if content.private:
+                    response = await self.client.chat_postEphemeral(
+                        channel=channel.channel_id, user=content.user_id, text=text
+                    )
+                    return str(response.get("message_ts") or "ephemeral")
+                return await self._post(channel.channel_id, {"text": text})
             case SummaryPost():
                 # In the round's thread (under its welcome), and also shown in the channel.
-                thread = await self.service.round_thread(content.round_id)
                 first = await self._post_all(
-                    channel.channel_id, blocks.summary(content.summary), thread=thread
+                    channel.channel_id, blocks.summary(content.summary), parts, content.thread
                 )
-                await self.client.files_upload_v2(
-                    channel=channel.channel_id,
-                    thread_ts=thread or first,
-                    filename=f"samenvatting-ronde-{content.round_id}.md",
-                    title=f"Samenvatting ronde {content.round_id}",
-                    content=summary_markdown(content.summary),
-                )
+
+                async def upload() -> str:
+                    response = await self.client.files_upload_v2(
+                        channel=channel.channel_id,
+                        thread_ts=content.thread or first,
+                        filename=f"samenvatting-ronde-{content.round_id}.md",
+                        title=f"Samenvatting ronde {content.round_id}",
+                        content=summary_markdown(content.summary),
+                    )
+                    file = response.get("file") or {}
+                    return str(file.get("id") or "file")
+
+                await parts.part("file", upload)
                 return first
+
+    async def _direct_channel(self, user_id: str) -> str:
+        opened = await self.client.conversations_open(users=user_id)
+        return str(opened["channel"]["id"])
 
     async def _post(self, channel_id: str, message: dict[str, Any], **extra: Any) -> str:
         response = await self.client.chat_postMessage(channel=channel_id, **message, **extra)
         return str(response["ts"])
 
     async def _post_all(
-        self, channel_id: str, messages: list[dict[str, Any]], thread: str | None = None
+        self,
+        channel_id: str,
+        messages: list[dict[str, Any]],
+        parts: Parts,
+        thread: str | None = None,
     ) -> str:
-        """Post a message that may need several parts.
+        """Post a message that may need several parts, each part once.
 
         Without a thread: the first part in the channel, the rest in its thread. In a
         thread: every part there, the first also sent to the channel.
         """
         if thread is None:
-            first = await self._post(channel_id, messages[0])
+            first = await parts.part("0", lambda: self._post(channel_id, messages[0]))
             thread = first
         else:
-            first = await self._post(
-                channel_id, messages[0], thread_ts=thread, reply_broadcast=True
+            where = thread
+            first = await parts.part(
+                "0",
+                lambda: self._post(channel_id, messages[0], thread_ts=where, reply_broadcast=True),
             )
-        for message in messages[1:]:
-            await self._post(channel_id, message, thread_ts=thread)
+        for number, message in enumerate(messages[1:], start=1):
+            await parts.part(
+                str(number),
+                lambda message=message: self._post(  # type: ignore[misc]
+                    channel_id, message, thread_ts=thread
+                ),
+            )
         return first
 
     # --- running ------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatMemberStatus, ParseMode
-from telegram.error import Forbidden, RetryAfter
+from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -45,13 +45,16 @@ from adapters.port import Adapter
 from adapters.telegram import format as fmt
 from adapters.telegram import translate
 from bot.i18n import _
-from bot.model import ChannelRef, Event, StepKind
+from bot.model import ChannelRef, InboundEvent, StepKind
 from bot.outbound import (
     Content,
+    DeliveryRefused,
+    DirectNotice,
     NoticePost,
+    Parts,
     QuestionPost,
     ReminderPost,
-    Reply,
+    ReplyPost,
     SummaryPost,
 )
 from bot.render import summary_markdown
@@ -60,7 +63,6 @@ from bot.service import DialogueService
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
-UNREACHABLE = "unreachable"
 
 
 class TelegramSettings(BaseSettings):
@@ -123,6 +125,7 @@ class TelegramAdapter:
     ) -> None:
         self.service = service
         self.settings = settings
+        self._link_key = translate.link_key(settings.bot_token.get_secret_value())
         api = settings.api_url.rstrip("/")
         self.application: Application[Any, Any, Any, Any, Any, Any] = (
             ApplicationBuilder()
@@ -159,33 +162,38 @@ class TelegramAdapter:
             update, context.args or [], await self._is_admin(message.chat.id, user.id)
         )
         if event is not None:
-            await self._handle(
-                event, message.chat.id, message.message_thread_id, message.message_id
-            )
+            await self._handle(event)
 
     async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         event = translate.answer(update)
-        message = update.effective_message
-        if event is not None and message is not None:
-            await self._handle(
-                event, message.chat.id, message.message_thread_id, message.message_id
-            )
+        if event is not None:
+            await self._handle(event)
 
     async def _on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """``/start p12_3`` in a private chat: ask that question here, for a private answer."""
+        """``/start p12_3_<signature>`` in a private chat: ask that question here.
+
+        The link is signed (see ``translate.sign``), so nobody can make up a link to a
+        round they were never shown; and the person must be a member of the round's chat.
+        """
         message = update.effective_message
-        if message is None:
+        user = update.effective_user
+        if message is None or user is None:
             return
-        target = translate.private_target(context.args or [])
-        if target is None:
+        words = context.args or []
+        if not words:
             await message.reply_text(
                 _("Hallo! Via mij kun je privé antwoorden op vragen uit je groep, en krijg je "
                   "herinneringen. Gebruik de knop ‘Privé antwoorden’ onder een vraag.")
             )  # fmt: skip
             return
-        question = await self.service.private_question(*target)
-        if question is None:
-            await message.reply_text(_("Op deze vraag kun je (nog) niet antwoorden."))
+        target = translate.private_target(words, self._link_key)
+        question = None
+        if target is not None and await self._is_member(target[0], user.id):
+            question = await self.service.private_question(self.platform, *target)
+        if target is None or question is None:
+            await message.reply_text(
+                _("Deze link hoort niet bij een vraag waarop jij nu privé kunt antwoorden.")
+            )
             return
         how = _("Antwoord op dit bericht; alleen de eindsamenvatting toont je antwoord.")
         asked = await message.reply_text(
@@ -195,6 +203,18 @@ class TelegramAdapter:
         )  # fmt: skip
         chat = ChannelRef(self.platform, str(message.chat.id))
         await self.service.asked_privately(chat, str(asked.message_id), *target)
+
+    async def _is_member(self, round_id: int, user_id: int) -> bool:
+        """Whether the person still belongs to the chat the round lives in."""
+        channel = await self.service.round_channel(round_id)
+        if channel is None or channel.platform != self.platform:
+            return False
+        try:
+            member = await self.bot.get_chat_member(int(channel.channel_id), user_id)
+        except Exception:
+            log.warning("could not check whether %s is a member of %s", user_id, channel)
+            return False
+        return member.status not in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
 
     async def _on_done(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         async with self._progress:
@@ -216,28 +236,38 @@ class TelegramAdapter:
             return False
         return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
-    async def _handle(self, event: Event, chat_id: int, topic: int | None, message_id: int) -> None:
-        try:
-            for reply in await self.service.handle(event):
-                await self._reply(chat_id, topic, message_id, reply)
-            await self.deliver()
-        except Exception:
-            log.exception("handling a Telegram update failed")
+    async def _handle(self, event: InboundEvent) -> None:
+        """Keep the event, work it off, deliver what it queued.
 
-    async def _reply(self, chat_id: int, topic: int | None, message_id: int, reply: Reply) -> None:
-        """Telegram has no messages visible to one person; answer the message itself."""
-        for text in fmt.pack(fmt.text_units(reply.text)):
-            await self.bot.send_message(
-                chat_id, text, parse_mode=ParseMode.HTML, message_thread_id=topic,
-                reply_to_message_id=message_id,
-            )  # fmt: skip
+        A failure after the event was kept leaves it in the inbox; the scheduler works
+        it off again, so nothing is dropped.
+        """
+        inbox_id = await self.service.receive(event)
+        if inbox_id is None:
+            return
+        try:
+            if await self.service.process(inbox_id):
+                await self.deliver()
+        except Exception:
+            log.exception("working off a Telegram update failed; the inbox keeps it")
 
     # --- service → Telegram -------------------------------------------------------------
 
     async def deliver(self) -> int:
         return await self.service.deliver(self.platform, self.send)
 
-    async def send(self, channel: ChannelRef, content: Content) -> str:
+    async def send(self, channel: ChannelRef, content: Content, parts: Parts) -> str:
+        """One outbox message to Telegram; a refusal no retry cures raises DeliveryRefused."""
+        direct = isinstance(content, ReminderPost | DirectNotice)
+        try:
+            return await self._send(channel, content, parts)
+        except Forbidden as exc:
+            # blocked by the person, never started a private chat, or removed from a group
+            raise DeliveryRefused(str(exc), unreachable=direct) from exc
+        except BadRequest as exc:
+            raise DeliveryRefused(str(exc), unreachable=direct) from exc
+
+    async def _send(self, channel: ChannelRef, content: Content, parts: Parts) -> str:
         chat = int(channel.channel_id)
         topic = int(channel.thread_id) if channel.thread_id else None
         match content:
@@ -246,7 +276,10 @@ class TelegramAdapter:
                 if content.kind is StepKind.OPENING:
                     hint = _("Voor privé antwoorden en herinneringen: start één keer een "
                              "privégesprek met @{bot}.").format(bot=self.bot.username)  # fmt: skip
-                link = f"https://t.me/{self.bot.username}?start=p{content.round_id}_{content.step_index}"
+                start = translate.private_start(
+                    content.round_id, content.step_index, self._link_key
+                )
+                link = f"https://t.me/{self.bot.username}?start={start}"
                 button = InlineKeyboardButton(_("Privé antwoorden"), url=link)
                 sent = await self.bot.send_message(
                     chat, fmt.question(content, dm_hint=hint), parse_mode=ParseMode.HTML,
@@ -254,33 +287,59 @@ class TelegramAdapter:
                 )  # fmt: skip
                 return str(sent.message_id)
             case NoticePost():
-                return await self._send_all(chat, topic, fmt.notice(content))
+                return await self._send_all(chat, topic, fmt.notice(content), parts)
             case ReminderPost():
-                try:
-                    sent = await self.bot.send_message(
-                        int(content.user_id), fmt.reminder(content), parse_mode=ParseMode.HTML
-                    )
-                except Forbidden:
-                    # never started a private chat with the bot: nothing to deliver to
-                    return UNREACHABLE
-                return str(sent.message_id)
-            case SummaryPost():
-                first = await self._send_all(chat, topic, fmt.summary(content.summary))
-                document = InputFile(
-                    summary_markdown(content.summary).encode(),
-                    filename=f"samenvatting-ronde-{content.round_id}.md",
+                sent = await self.bot.send_message(
+                    int(content.user_id), fmt.reminder(content), parse_mode=ParseMode.HTML
                 )
-                await self.bot.send_document(chat, document, message_thread_id=topic)
+                return str(sent.message_id)
+            case DirectNotice():
+                text = fmt.pack(fmt.text_units(content.text))[0]
+                sent = await self.bot.send_message(
+                    int(content.user_id), text, parse_mode=ParseMode.HTML
+                )
+                return str(sent.message_id)
+            case ReplyPost():
+                # Telegram has no messages visible to one person; answer the message itself.
+                reply_to = int(content.reply_to) if content.reply_to else None
+                texts = fmt.pack(fmt.text_units(content.text))
+                return await self._send_all(chat, topic, texts, parts, reply_to=reply_to)
+            case SummaryPost():
+                first = await self._send_all(chat, topic, fmt.summary(content.summary), parts)
+
+                async def document() -> str:
+                    file = InputFile(
+                        summary_markdown(content.summary).encode(),
+                        filename=f"samenvatting-ronde-{content.round_id}.md",
+                    )
+                    sent = await self.bot.send_document(chat, file, message_thread_id=topic)
+                    return str(sent.message_id)
+
+                await parts.part("file", document)
                 return first
 
-    async def _send_all(self, chat: int, topic: int | None, texts: list[str]) -> str:
-        ids = [
-            (await self.bot.send_message(
-                chat, text, parse_mode=ParseMode.HTML, message_thread_id=topic
-            )).message_id
-            for text in texts
-        ]  # fmt: skip
-        return str(ids[0])
+    async def _send_all(
+        self,
+        chat: int,
+        topic: int | None,
+        texts: list[str],
+        parts: Parts,
+        *,
+        reply_to: int | None = None,
+    ) -> str:
+        """Several messages, each sent once even if delivery is interrupted between them."""
+        ids = []
+        for number, text in enumerate(texts):
+
+            async def one(text: str = text) -> str:
+                sent = await self.bot.send_message(
+                    chat, text, parse_mode=ParseMode.HTML, message_thread_id=topic,
+                    reply_to_message_id=reply_to,
+                )  # fmt: skip
+                return str(sent.message_id)
+
+            ids.append(await parts.part(str(number), one))
+        return ids[0]
 
     # --- running ------------------------------------------------------------------------
 

@@ -7,6 +7,9 @@ delivers to bots even with privacy mode on. Telegram tells bots nothing of delet
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import re
 
 from telegram import Chat, Message, Update, User
@@ -14,7 +17,7 @@ from telegram import Chat, Message, Update, User
 from bot.model import AnswerEdited, AnswerGiven, ChannelRef, CommandGiven, Person
 
 PLATFORM = "telegram"
-PRIVATE_START = re.compile(r"^p(\d+)_(\d+)$")
+PRIVATE_START = re.compile(r"^p(\d+)_(\d+)_([A-Za-z0-9_-]{16})$")
 
 
 def channel(message: Message) -> ChannelRef:
@@ -36,6 +39,7 @@ def command(update: Update, words: list[str], is_admin: bool) -> CommandGiven | 
         " ".join(words),
         is_admin=is_admin,
         event_id=str(update.update_id),
+        message_id=str(message.message_id),
     )
 
 
@@ -68,7 +72,35 @@ def answer(update: Update) -> AnswerGiven | AnswerEdited | None:
     )
 
 
-def private_target(words: list[str]) -> tuple[int, int] | None:
-    """``/start p12_3`` from a "Privé antwoorden" link: round 12, step 3."""
+def link_key(bot_token: str) -> bytes:
+    """The key that signs private-answer links, derived from the bot's token.
+
+    The token is the one secret every Telegram deployment already has; whoever knows it
+    controls the bot anyway. Derived, so the token itself never signs anything.
+    """
+    return hashlib.sha256(b"dialoogbot private answer links\0" + bot_token.encode()).digest()
+
+
+def _signature(round_id: int, step_index: int, key: bytes) -> str:
+    mac = hmac.new(key, f"{PLATFORM}:{round_id}:{step_index}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(mac.digest()[:12]).decode().rstrip("=")
+
+
+def private_start(round_id: int, step_index: int, key: bytes) -> str:
+    """The deep link's start parameter (Telegram allows 64 characters of A-Z a-z 0-9 _ -)."""
+    return f"p{round_id}_{step_index}_{_signature(round_id, step_index, key)}"
+
+
+def private_target(words: list[str], key: bytes) -> tuple[int, int] | None:
+    """``/start p12_3_<signature>`` from a "Privé antwoorden" link: round 12, step 3.
+
+    None for anything else, including a link whose signature does not match: round ids
+    are sequential, so without it anyone could add an answer to any round.
+    """
     match = PRIVATE_START.match(words[0]) if len(words) == 1 else None
-    return (int(match[1]), int(match[2])) if match else None
+    if match is None:
+        return None
+    round_id, step_index = int(match[1]), int(match[2])
+    if not hmac.compare_digest(match[3], _signature(round_id, step_index, key)):
+        return None
+    return round_id, step_index

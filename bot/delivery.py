@@ -1,0 +1,206 @@
+"""Outbox delivery: claim, send, record; once per message, in order per recipient.
+
+The outbox is a queue. A deliverer claims due messages with a token (at most one per
+recipient per claim, so a recipient's messages go out in the order they were decided),
+sends the claimed messages of different recipients concurrently, and records each
+result only if its claim is still its own. A failure is retried with exponential
+backoff up to a cap; a refusal no retry will cure (an archived channel, a person who
+never opened a private chat with the bot) goes to the dead letters at once. Either way
+the recipient's later messages move on, and the round's coordinator is told once.
+
+What is not guaranteed: when the process dies *during* a platform call that the
+platform carried out, the message is sent again after the lease runs out, because
+nothing recorded that it arrived. Messages of several calls record each confirmed part,
+so only the one part in flight can repeat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from bot.clock import Clock
+from bot.i18n import _
+from bot.model import ChannelRef
+from bot.outbound import (
+    Content,
+    DeliveryRefused,
+    DirectNotice,
+    LostClaim,
+    Parts,
+    Post,
+    QuestionPost,
+    ReminderPost,
+    ReplyPost,
+)
+from storage.db import Database
+from storage.repository import PendingMessage, Repository
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=60)
+MAX_ATTEMPTS = 12
+BATCH = 100
+CONCURRENCY = 16
+WAVES = 20
+
+
+def backoff(attempts: int) -> timedelta:
+    """2 s, 4 s, 8 s … capped at 15 minutes: twelve attempts span about an hour and a half."""
+    return timedelta(seconds=min(2**attempts, 900))
+
+
+class Sender(Protocol):
+    async def __call__(self, channel: ChannelRef, content: Content, parts: Parts) -> str:
+        """Post ``content`` and return the platform's id of the (first) message."""
+        ...
+
+
+QuestionSent = Callable[[int, int, datetime], Awaitable[None]]
+
+
+class Delivery:
+    def __init__(
+        self, db: Database, clock: Clock, *, question_sent: QuestionSent | None = None
+    ) -> None:
+        """``question_sent(round_id, step_index, at)`` lets the round count its next step
+        from the moment the question actually reached the channel."""
+        self.db = db
+        self.clock = clock
+        self.question_sent = question_sent
+        self.limit = asyncio.Semaphore(CONCURRENCY)
+
+    async def deliver(self, platform: str, send: Sender, *, channel_id: str | None = None) -> int:
+        """Send what is due for ``platform`` (optionally one channel's only); returns how
+        many messages were sent. Stops when nothing is claimable, or after a bounded
+        number of waves so an event's caller is never kept long."""
+        sent = 0
+        for _wave in range(WAVES):
+            async with self.db.transaction() as session:
+                batch = await Repository(session).claim_outbox(
+                    platform, self.clock.now(), LEASE, limit=BATCH, channel_id=channel_id
+                )
+            if not batch:
+                break
+            results = await asyncio.gather(*(self._bounded(m, send) for m in batch))
+            sent += sum(results)
+        return sent
+
+    async def _bounded(self, message: PendingMessage, send: Sender) -> int:
+        async with self.limit:
+            return await self._send_one(message, send)
+
+    async def _send_one(self, message: PendingMessage, send: Sender) -> int:
+        try:
+            message_id = await send(message.channel, message.content, _PartLog(self, message))
+        except LostClaim:
+            log.warning("outbox message %s: claim lost while sending", message.id)
+            return 0
+        except DeliveryRefused as exc:
+            log.warning("outbox message %s refused: %s", message.id, exc.reason)
+            await self._fail(message, exc.reason, dead=True, unreachable=exc.unreachable)
+            return 0
+        except Exception as exc:
+            log.warning(
+                "outbox message %s failed (attempt %s): %r", message.id, message.attempts, exc
+            )
+            await self._fail(message, repr(exc), dead=message.attempts >= MAX_ATTEMPTS)
+            return 0
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            recorded = await Repository(session).mark_sent(message, message_id, now)
+        if not recorded:
+            log.warning("outbox message %s was sent after its claim ran out", message.id)
+            return 0
+        content = message.content
+        if isinstance(content, QuestionPost) and self.question_sent is not None:
+            try:
+                await self.question_sent(content.round_id, content.step_index, now)
+            except Exception:
+                log.exception("round %s could not count from its delivery", content.round_id)
+        return 1
+
+    async def _fail(
+        self, message: PendingMessage, error: str, *, dead: bool, unreachable: bool = False
+    ) -> None:
+        now = self.clock.now()
+        retry_at = None if dead else now + backoff(message.attempts)
+        async with self.db.transaction() as session:
+            repo = Repository(session)
+            if not await repo.mark_failed(message, error, retry_at=retry_at, now=now):
+                return
+            if dead:
+                notice = await _tell_coordinator(repo, message, error, unreachable)
+                if notice is not None:
+                    await repo.enqueue(message.round_id, [notice], now)
+
+
+async def _tell_coordinator(
+    repo: Repository, message: PendingMessage, error: str, unreachable: bool
+) -> Post | None:
+    """One private word to whoever started the round, once per round and recipient."""
+    content = message.content
+    if message.round_id is None or isinstance(content, ReplyPost | DirectNotice):
+        return None  # a reply or a notice that failed is not worth another message
+    rnd = await repo.get(message.round_id, message_id="")
+    if rnd is None:
+        return None
+    coordinator = rnd.started_by
+    if message.recipient == f"{coordinator.platform}:user:{coordinator.user_id}":
+        return None  # the coordinator is the one who cannot be reached
+    if isinstance(content, ReminderPost):
+        text = _(
+            "Ik kan {name} geen privébericht sturen, dus ook geen herinneringen in ronde "
+            "{id}. In Telegram moet iemand eerst zelf een privégesprek met mij starten. "
+            "De ronde gaat gewoon door."
+        ).format(name=content.name, id=rnd.id)
+    else:
+        text = _(
+            "Een bericht van ronde {id} kon niet in het kanaal worden geplaatst ({reason}). "
+            "De ronde gaat door; kijk of ik nog in het kanaal zit en het kanaal nog bestaat."
+        ).format(id=rnd.id, reason=error[:200])
+    if unreachable and not isinstance(content, ReminderPost):
+        text = _("Ik kan iemand in ronde {id} geen privébericht sturen.").format(id=rnd.id)
+    return Post(
+        rnd.channel,
+        DirectNotice(
+            round_id=rnd.id,
+            platform=coordinator.platform,
+            user_id=coordinator.user_id,
+            name=coordinator.name,
+            text=text,
+        ),
+        once=f"dead:{rnd.id}:{message.recipient}"[:255],
+    )
+
+
+class _PartLog:
+    """The ``Parts`` an adapter sends a message of several calls through."""
+
+    def __init__(self, delivery: Delivery, message: PendingMessage) -> None:
+        self.delivery = delivery
+        self.message = message
+        self.renewed = delivery.clock.now()
+
+    async def part(self, key: str, call: Callable[[], Awaitable[str]]) -> str:
+        done = self.message.progress.get(key)
+        if done is not None:
+            return done
+        if self.delivery.clock.now() - self.renewed > LEASE / 3:
+            await self._record()  # a long send renews its claim before the next call
+        result = await call()
+        self.message.progress[key] = result
+        await self._record()
+        return result
+
+    async def _record(self) -> None:
+        async with self.delivery.db.transaction() as session:
+            kept = await Repository(session).record_part(
+                self.message, self.delivery.clock.now(), LEASE
+            )
+        self.renewed = self.delivery.clock.now()
+        if not kept:
+            raise LostClaim(self.message.id)
