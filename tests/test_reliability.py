@@ -5,6 +5,7 @@ follows its delivery. On the SQLite file and on the throwaway PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections import Counter
 from datetime import timedelta
 
@@ -64,7 +65,7 @@ async def test_fifty_simultaneous_answers_are_all_kept_once(
             f"Antwoord {n}",
             reply_to=question,
             event_id=f"Ev{n}",
-        )  # fmt: skip
+        )
         for n in range(50)
     ]
     await asyncio.gather(*(others[n % 4].handle(a) for n, a in enumerate(answers)))
@@ -155,9 +156,11 @@ async def test_an_unreachable_person_is_a_dead_letter_and_the_coordinator_hears_
         await service.tick()
         await service.deliver("local", platform)
     assert posted == ["opening", "1.1", "1.2", "1.3"]  # the round went on
-    assert len(told) == 1 and "Bram" in told[0].text
+    assert len(told) == 1
+    assert "Bram" in told[0].text
     dead = [r for r in await outbox(db) if r.dead_at is not None]
-    assert len(dead) == 2 and all(r.content["type"] == "reminder" for r in dead)  # 1.1, 1.2
+    assert len(dead) == 2
+    assert all(r.content["type"] == "reminder" for r in dead)
 
 
 async def test_a_refused_channel_post_never_blocks_anyone_else(
@@ -196,10 +199,12 @@ async def test_attempts_are_capped_and_back_off(
         clock.advance(seconds=30)
     reply, welcome, question, *_told = await outbox(db)
     assert reply.attempts == welcome.attempts == MAX_ATTEMPTS
-    assert reply.dead_at is not None and welcome.dead_at is not None
+    assert reply.dead_at is not None
+    assert welcome.dead_at is not None
     assert question.attempts >= 1  # no longer held back behind the dead welcome
-    waits = sorted({round(b - a) for a, b in zip(calls, calls[1:], strict=False) if b > a})
-    assert waits[0] >= 30 and waits[-1] >= 900  # exponential, up to the cap
+    waits = sorted({round(b - a) for a, b in itertools.pairwise(calls) if b > a})
+    assert waits[0] >= 30
+    assert waits[-1] >= 900
 
 
 async def test_an_interrupted_summary_resumes_after_its_last_confirmed_part(
@@ -237,7 +242,8 @@ async def test_an_interrupted_summary_resumes_after_its_last_confirmed_part(
     await service.deliver("local", platform)
     assert calls == ["0", "1", "2", "file", "file"]  # no part of the summary twice
     summary = next(r for r in await outbox(db) if r.content["type"] == "summary")
-    assert summary.sent_at is not None and summary.progress["file"] == "F1"
+    assert summary.sent_at is not None
+    assert summary.progress["file"] == "F1"
 
 
 async def test_a_reply_that_outruns_its_question_waits_for_it(
@@ -306,10 +312,13 @@ async def test_a_stopped_rounds_summary_is_final_with_private_answers_nameless(
     await channel.say(ANNA, "/dialoog stop")
     await channel.say(ANNA, "/dialoog samenvatting")
     summary = channel.summaries()[-1].summary
-    assert summary.final and summary.stopped_early and summary.private_withheld == 0
+    assert summary.final
+    assert summary.stopped_early
+    assert summary.private_withheld == 0
     assert summary.opening is not None
     (given,) = summary.opening.answers
-    assert given.text == "Dat zeg ik liever niet hardop." and given.author is None
+    assert given.text == "Dat zeg ik liever niet hardop."
+    assert given.author is None
     assert summary.participation == []  # counting it would name who gave it
 
 
