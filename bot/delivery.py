@@ -183,6 +183,8 @@ class _PartLog:
     def __init__(self, delivery: Delivery, message: PendingMessage) -> None:
         self.delivery = delivery
         self.message = message
+        self.key = str(message.id)
+        self.retry = message.attempts > 1
         self.renewed = delivery.clock.now()
 
     async def part(self, key: str, call: Callable[[], Awaitable[str]]) -> str:

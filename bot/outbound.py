@@ -140,7 +140,15 @@ class Parts(Protocol):
     before (by an earlier attempt that died later) is not sent again, and each confirmed
     part is recorded at once. ``LostClaim`` ends the send when another deliverer has
     taken the message over.
+
+    ``key`` names the outbox message for good (a platform that stores metadata with a
+    message can carry it), and ``retry`` says an earlier attempt may have reached the
+    platform without our hearing back: an adapter that can look before it sends again
+    (Slack, through message metadata) avoids a second post.
     """
+
+    key: str
+    retry: bool
 
     async def part(self, key: str, call: Callable[[], Awaitable[str]]) -> str: ...
 

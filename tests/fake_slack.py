@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +31,9 @@ USERS = {
 }
 
 
+CHAOS_METHODS = frozenset({"chat.postMessage", "conversations.open", "chat.postEphemeral"})
+
+
 @dataclass
 class Call:
     method: str
@@ -44,6 +48,15 @@ class FakeSlack:
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
     acks: list[dict[str, Any]] = field(default_factory=list)
     base_url: str = ""
+    # Faults on demand: this share of calls to CHAOS_METHODS fails with 429 (Retry-After),
+    # 500, or is carried out but answered only after ``late`` seconds (the client's
+    # timeout is shorter, so the bot never hears that its post went through).
+    chaos: float = 0.0
+    late: float = 0.5
+    faults: list[str] = field(default_factory=list)
+    # Refusals for good, as Slack gives them: (method, channel or user) -> error code.
+    refusals: dict[tuple[str, str], str] = field(default_factory=dict)
+    rng: random.Random = field(default_factory=lambda: random.Random(7))
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
 
@@ -82,9 +95,20 @@ class FakeSlack:
             args.update(await request.json())
         elif request.method == "POST":
             args.update(await request.post())
-        for key in ("blocks", "files", "view"):
+        for key in ("blocks", "files", "view", "metadata"):
             if isinstance(args.get(key), str):
                 args[key] = json.loads(args[key])
+        target = str(args.get("channel") or args.get("users") or "")
+        if (method, target) in self.refusals:
+            async with self._changed:
+                self.calls.append(Call(f"{method}:refused", args))
+                self._changed.notify_all()
+            return web.json_response({"ok": False, "error": self.refusals[(method, target)]})
+        fault = self._fault(method)
+        if fault in ("429", "500"):
+            self.failures.setdefault(method, []).insert(
+                0, (int(fault), {"Retry-After": "1"} if fault == "429" else {})
+            )
         if self.failures.get(method):
             status, headers = self.failures[method].pop(0)
             async with self._changed:
@@ -99,7 +123,31 @@ class FakeSlack:
         async with self._changed:
             self.calls.append(Call(method, args))
             self._changed.notify_all()
+        if fault == "late":
+            await asyncio.sleep(self.late)  # carried out, but the answer comes too late
         return web.json_response(result)
+
+    def _fault(self, method: str) -> str | None:
+        if method not in CHAOS_METHODS or self.rng.random() >= self.chaos:
+            return None
+        fault = self.rng.choice(["429", "500", "late"])
+        self.faults.append(fault)
+        return fault
+
+    def _history(self, channel: str, thread: str | None) -> list[dict[str, Any]]:
+        """What conversations.history / .replies return: newest first, with metadata."""
+        found = []
+        for args in self.posts(channel):
+            in_thread = args.get("thread_ts")
+            if (thread is None and in_thread and not args.get("reply_broadcast")) or (
+                thread is not None and in_thread != thread and args["_ts"] != thread
+            ):
+                continue
+            message = {"type": "message", "ts": args["_ts"], "text": args.get("text", "")}
+            if args.get("metadata"):
+                message["metadata"] = args["metadata"]
+            found.append(message)
+        return found[::-1]
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         ok: dict[str, Any] = {"ok": True}
@@ -127,6 +175,8 @@ class FakeSlack:
         if method == "chat.postMessage":
             ts = f"{int(time.time())}.{next(self._ts):06d}"
             return {**ok, "channel": args["channel"], "ts": ts, "message": {"ts": ts}}
+        if method in ("conversations.history", "conversations.replies"):
+            return {**ok, "messages": self._history(args["channel"], args.get("ts"))}
         if method == "chat.postEphemeral":
             return {**ok, "message_ts": f"e{next(self._ts)}"}
         if method == "conversations.open":

@@ -6,84 +6,24 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from aiohttp import ClientSession, web
 
 from adapters.slack import translate
 from adapters.slack.app import SlackAdapter, SlackSettings
-from bot.service import DialogueService
 from storage.db import Database
 from storage.repository import Repository
 from tests.conftest import make_service
-from tests.fake_slack import APP_TOKEN, SIGNING_SECRET, TOKEN, FakeSlack, SlackSender
+from tests.fake_slack import APP_TOKEN, SIGNING_SECRET, TOKEN, FakeSlack
 from tests.fakes import FakeClock
-
-CHANNEL = "C1"
-
-
-@dataclass
-class Harness:
-    fake: FakeSlack
-    adapter: SlackAdapter
-    service: DialogueService
-    send: SlackSender
-    clock: FakeClock
-    waits: list[float]
-
-    async def step(self) -> None:
-        """What the scheduler does when the next step is due: tick, then deliver."""
-        self.clock.advance(seconds=5)
-        await self.service.tick()
-        await self.adapter.deliver()
-
-    def questions(self) -> list[dict[str, Any]]:
-        return [p for p in self.fake.posts(CHANNEL) if _kind(p) == "question"]
-
-
-def _kind(post: dict[str, object]) -> str:
-    blocks = post.get("blocks") or []
-    assert isinstance(blocks, list)
-    if any(b.get("type") == "actions" for b in blocks):
-        return "question"
-    if blocks and blocks[0].get("type") == "header" and "Samenvatting" in blocks[0]["text"]["text"]:
-        return "summary"
-    return "other"
-
-
-async def _serve(app: web.Application) -> tuple[web.AppRunner, str]:
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    return runner, f"http://127.0.0.1:{port}/"
+from tests.slack_harness import CHANNEL, Harness, kind, serve, open_slack, reply
 
 
 @pytest.fixture
 async def slack(db: Database, clock: FakeClock) -> AsyncIterator[Harness]:
-    fake = FakeSlack()
-    fake_runner, fake_url = await _serve(fake.app())
-    fake.base_url = fake_url
-    service = make_service(db, clock)
-    waits: list[float] = []
-
-    async def no_real_wait(seconds: float) -> None:
-        waits.append(seconds)
-
-    settings = SlackSettings(
-        bot_token=TOKEN, signing_secret=SIGNING_SECRET, api_url=fake_url + "api/"
-    )
-    adapter = SlackAdapter(service, settings, sleep=no_real_wait)
-    bolt_runner, bolt_url = await _serve(adapter.app.server(port=0).web_app)
-    async with ClientSession() as session:
-        yield Harness(
-            fake, adapter, service, SlackSender(bolt_url + "slack/events", session), clock, waits
-        )
-    await bolt_runner.cleanup()
-    await fake_runner.cleanup()
+    async with open_slack(db, clock) as harness:
+        yield harness
 
 
 async def answer_privately(slack: Harness, question: dict[str, Any], user: str, text: str) -> None:
@@ -107,17 +47,6 @@ async def answer_privately(slack: Harness, question: dict[str, Any], user: str, 
     assert "eindsamenvatting" in slack.fake.of("chat.postEphemeral")[-1]["text"]
 
 
-def reply(user: str, thread_ts: str, text: str, ts: str) -> dict[str, object]:
-    return {
-        "type": "message",
-        "channel": CHANNEL,
-        "user": user,
-        "text": text,
-        "ts": ts,
-        "thread_ts": thread_ts,
-    }
-
-
 async def test_a_whole_round_from_slash_command_to_summary(slack: Harness) -> None:
     fake = slack.fake
     assert await slack.send.command("UANNA", CHANNEL, "start rollen=1 tempo=5s") == 200
@@ -126,7 +55,7 @@ async def test_a_whole_round_from_slash_command_to_summary(slack: Harness) -> No
     assert "Ronde 1 is gestart" in fake.of("chat.postEphemeral")[0]["text"]
 
     answered = 0
-    while not any(_kind(p) == "summary" for p in fake.posts(CHANNEL)):
+    while not any(kind(p) == "summary" for p in fake.posts(CHANNEL)):
         question = slack.questions()[-1]
         answered += 1
         await slack.send.event(
@@ -139,7 +68,7 @@ async def test_a_whole_round_from_slash_command_to_summary(slack: Harness) -> No
 
     headers = [q["blocks"][0]["text"]["text"] for q in slack.questions()]  # type: ignore[index]
     assert len(headers) == len(set(headers)) == 1 + 6 + 1 + 3  # every step exactly once
-    summary = next(p for p in fake.posts(CHANNEL) if _kind(p) == "summary")
+    summary = next(p for p in fake.posts(CHANNEL) if kind(p) == "summary")
     texts = [b["text"]["text"] for b in summary["blocks"] if "text" in b]  # type: ignore[union-attr]
     assert "Uitkomst van het gesprek" in texts
     assert "Droomvraag" in texts
@@ -267,7 +196,7 @@ async def test_socket_mode_takes_a_command_and_acknowledges_it(
     db: Database, clock: FakeClock
 ) -> None:
     fake = FakeSlack()
-    runner, url = await _serve(fake.app())
+    runner, url = await serve(fake.app())
     fake.base_url = url
     settings = SlackSettings(
         bot_token=TOKEN, signing_secret=SIGNING_SECRET, app_token=APP_TOKEN, api_url=url + "api/"

@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
 Job = Callable[[], Awaitable[None]] | None
+METADATA_TYPE = "dialoogbot_outbox"
 
 # Slack errors no retry will cure: the message goes to the dead letters at once.
 REFUSALS = frozenset(
@@ -78,6 +79,7 @@ class SlackSettings(BaseSettings):
     signing_secret: SecretStr
     app_token: SecretStr | None = None
     api_url: str = "https://slack.com/api/"
+    timeout: float = 30.0
 
 
 class RetryTransient(AsyncRetryHandler):
@@ -137,6 +139,7 @@ class SlackAdapter:
         self.client = AsyncWebClient(
             token=settings.bot_token.get_secret_value(),
             base_url=api_url,
+            timeout=settings.timeout,  # type: ignore[arg-type]  # aiohttp takes a float
             retry_handlers=[
                 RetryTransient(sleep=sleep),
                 AsyncConnectionErrorRetryHandler(max_retry_count=2),
@@ -299,17 +302,18 @@ class SlackAdapter:
             raise
 
     async def _send(self, channel: ChannelRef, content: Content, parts: Parts) -> str:
+        posted = _Poster(self.client, parts)
         match content:
             case QuestionPost():
-                return await self._post(channel.channel_id, blocks.question(content))
+                return await posted.one(channel.channel_id, blocks.question(content))
             case NoticePost():
-                return await self._post_all(channel.channel_id, blocks.notice(content), parts)
+                return await posted.all(channel.channel_id, blocks.notice(content))
             case ReminderPost():
                 direct = await self._direct_channel(content.user_id)
-                return await self._post(direct, blocks.reminder(content, channel.channel_id))
+                return await posted.one(direct, blocks.reminder(content, channel.channel_id))
             case DirectNotice():
                 direct = await self._direct_channel(content.user_id)
-                return await self._post(direct, {"text": blocks.fallback(content.text)})
+                return await posted.one(direct, {"text": blocks.fallback(content.text)})
             case ReplyPost():
                 text = blocks.fallback(content.text)
                 if content.private:
@@ -317,11 +321,11 @@ class SlackAdapter:
                         channel=channel.channel_id, user=content.user_id, text=text
                     )
                     return str(response.get("message_ts") or "ephemeral")
-                return await self._post(channel.channel_id, {"text": text})
+                return await posted.one(channel.channel_id, {"text": text})
             case SummaryPost():
                 # In the round's thread (under its welcome), and also shown in the channel.
-                first = await self._post_all(
-                    channel.channel_id, blocks.summary(content.summary), parts, content.thread
+                first = await posted.all(
+                    channel.channel_id, blocks.summary(content.summary), thread=content.thread
                 )
 
                 async def upload() -> str:
@@ -341,40 +345,6 @@ class SlackAdapter:
     async def _direct_channel(self, user_id: str) -> str:
         opened = await self.client.conversations_open(users=user_id)
         return str(opened["channel"]["id"])
-
-    async def _post(self, channel_id: str, message: dict[str, Any], **extra: Any) -> str:
-        response = await self.client.chat_postMessage(channel=channel_id, **message, **extra)
-        return str(response["ts"])
-
-    async def _post_all(
-        self,
-        channel_id: str,
-        messages: list[dict[str, Any]],
-        parts: Parts,
-        thread: str | None = None,
-    ) -> str:
-        """Post a message that may need several parts, each part once.
-
-        Without a thread: the first part in the channel, the rest in its thread. In a
-        thread: every part there, the first also sent to the channel.
-        """
-        if thread is None:
-            first = await parts.part("0", lambda: self._post(channel_id, messages[0]))
-            thread = first
-        else:
-            where = thread
-            first = await parts.part(
-                "0",
-                lambda: self._post(channel_id, messages[0], thread_ts=where, reply_broadcast=True),
-            )
-        for number, message in enumerate(messages[1:], start=1):
-            await parts.part(
-                str(number),
-                lambda message=message: self._post(  # type: ignore[misc]
-                    channel_id, message, thread_ts=thread
-                ),
-            )
-        return first
 
     # --- running ------------------------------------------------------------------------
 
@@ -402,6 +372,88 @@ class SlackAdapter:
             await asyncio.Event().wait()
         finally:
             await handler.close_async()  # type: ignore[no-untyped-call]
+
+
+class _Poster:
+    """chat.postMessage for one outbox message: each part once, and looked for first.
+
+    Every post carries message metadata naming its outbox message and part. When an
+    earlier attempt may have reached Slack without our hearing back (a timeout, a lost
+    connection, a crash), the channel (or thread) is searched for that metadata before
+    posting again, so such an attempt does not show up twice.
+    """
+
+    def __init__(self, client: AsyncWebClient, parts: Parts) -> None:
+        self.client = client
+        self.parts = parts
+
+    async def one(
+        self, channel_id: str, message: dict[str, Any], part: str = "0", **extra: Any
+    ) -> str:
+        thread = extra.get("thread_ts")
+        if self.parts.retry:
+            found = await self._find(channel_id, thread, part)
+            if found is not None:
+                return found
+        metadata = {
+            "event_type": METADATA_TYPE,
+            "event_payload": {"outbox": self.parts.key, "part": part},
+        }
+        response = await self.client.chat_postMessage(
+            channel=channel_id, **message, metadata=metadata, **extra
+        )
+        return str(response["ts"])
+
+    async def all(
+        self, channel_id: str, messages: list[dict[str, Any]], thread: str | None = None
+    ) -> str:
+        """A message that may need several parts, each recorded once confirmed.
+
+        Without a thread: the first part in the channel, the rest in its thread. In a
+        thread: every part there, the first also sent to the channel.
+        """
+        if thread is None:
+            first = await self.parts.part("0", lambda: self.one(channel_id, messages[0]))
+            thread = first
+        else:
+            where = thread
+            first = await self.parts.part(
+                "0",
+                lambda: self.one(channel_id, messages[0], thread_ts=where, reply_broadcast=True),
+            )
+        for number, message in enumerate(messages[1:], start=1):
+            key = str(number)
+            await self.parts.part(
+                key,
+                lambda message=message, key=key: self.one(  # type: ignore[misc]
+                    channel_id, message, key, thread_ts=thread
+                ),
+            )
+        return first
+
+    async def _find(self, channel_id: str, thread: str | None, part: str) -> str | None:
+        try:
+            if thread is None:
+                response = await self.client.conversations_history(
+                    channel=channel_id, include_all_metadata=True, limit=100
+                )
+            else:
+                response = await self.client.conversations_replies(
+                    channel=channel_id, ts=thread, include_all_metadata=True, limit=200
+                )
+        except SlackApiError as exc:
+            log.warning("could not look for an earlier attempt in %s: %s", channel_id, exc)
+            return None
+        for message in response.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if (
+                metadata.get("event_type") == METADATA_TYPE
+                and payload.get("outbox") == self.parts.key
+                and payload.get("part") == part
+            ):
+                return str(message["ts"])
+        return None
 
 
 _fits_the_port: type[Adapter] = SlackAdapter  # checked by mypy

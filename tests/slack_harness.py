@@ -1,0 +1,103 @@
+"""The Slack test harness: the real adapter (slack-bolt, slack_sdk) over real HTTP, and a
+fake Slack on localhost, on the service with a movable clock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import ClientSession, web
+
+from adapters.slack.app import SlackAdapter, SlackSettings
+from bot.service import DialogueService
+from storage.db import Database
+from tests.conftest import make_service
+from tests.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack, SlackSender
+from tests.fakes import FakeClock
+
+CHANNEL = "C1"
+
+
+@dataclass
+class Harness:
+    fake: FakeSlack
+    adapter: SlackAdapter
+    service: DialogueService
+    send: SlackSender
+    clock: FakeClock
+    waits: list[float]
+
+    async def step(self) -> None:
+        """What the scheduler does when the next step is due: tick, then deliver."""
+        self.clock.advance(seconds=5)
+        await self.service.tick()
+        await self.adapter.deliver()
+
+    def questions(self) -> list[dict[str, Any]]:
+        return [p for p in self.fake.posts(CHANNEL) if kind(p) == "question"]
+
+
+def kind(post: dict[str, object]) -> str:
+    blocks = post.get("blocks") or []
+    assert isinstance(blocks, list)
+    if any(b.get("type") == "actions" for b in blocks):
+        return "question"
+    if blocks and blocks[0].get("type") == "header" and "Samenvatting" in blocks[0]["text"]["text"]:
+        return "summary"
+    return "other"
+
+
+async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    return runner, f"http://127.0.0.1:{port}/"
+
+
+@asynccontextmanager
+async def open_slack(
+    db: Database, clock: FakeClock, *, client_timeout: float = 30.0
+) -> AsyncIterator[Harness]:
+    """The bot's Slack adapter over HTTP, and a fake Slack, both on localhost."""
+    fake = FakeSlack()
+    fake_runner, fake_url = await serve(fake.app())
+    fake.base_url = fake_url
+    service = make_service(db, clock)
+    waits: list[float] = []
+
+    async def no_real_wait(seconds: float) -> None:
+        waits.append(seconds)
+
+    settings = SlackSettings(
+        bot_token=TOKEN,
+        signing_secret=SIGNING_SECRET,
+        api_url=fake_url + "api/",
+        timeout=client_timeout,
+    )
+    adapter = SlackAdapter(service, settings, sleep=no_real_wait)
+    bolt_runner, bolt_url = await serve(adapter.app.server(port=0).web_app)
+    try:
+        async with ClientSession() as session:
+            yield Harness(
+                fake, adapter, service, SlackSender(bolt_url + "slack/events", session), clock,
+                waits,
+            )  # fmt: skip
+            await adapter.idle()
+    finally:
+        await bolt_runner.cleanup()
+        await fake_runner.cleanup()
+
+
+def reply(user: str, thread_ts: str, text: str, ts: str) -> dict[str, object]:
+    return {
+        "type": "message",
+        "channel": CHANNEL,
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "thread_ts": thread_ts,
+    }
