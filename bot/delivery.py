@@ -64,13 +64,19 @@ QuestionSent = Callable[[int, int, datetime], Awaitable[None]]
 
 class Delivery:
     def __init__(
-        self, db: Database, clock: Clock, *, question_sent: QuestionSent | None = None
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        question_sent: QuestionSent | None = None,
+        lease: timedelta = LEASE,
     ) -> None:
         """``question_sent(round_id, step_index, at)`` lets the round count its next step
         from the moment the question actually reached the channel."""
         self.db = db
         self.clock = clock
         self.question_sent = question_sent
+        self.lease = lease
         self.limit = asyncio.Semaphore(CONCURRENCY)
 
     async def deliver(self, platform: str, send: Sender, *, channel_id: str | None = None) -> int:
@@ -81,7 +87,7 @@ class Delivery:
         for _wave in range(WAVES):
             async with self.db.transaction() as session:
                 batch = await Repository(session).claim_outbox(
-                    platform, self.clock.now(), LEASE, limit=BATCH, channel_id=channel_id
+                    platform, self.clock.now(), self.lease, limit=BATCH, channel_id=channel_id
                 )
             if not batch:
                 break
@@ -94,8 +100,10 @@ class Delivery:
             return await self._send_one(message, send)
 
     async def _send_one(self, message: PendingMessage, send: Sender) -> int:
+        parts = _PartLog(self, message)
+        heartbeat = asyncio.get_running_loop().create_task(parts.keep_claim())
         try:
-            message_id = await send(message.channel, message.content, _PartLog(self, message))
+            message_id = await send(message.channel, message.content, parts)
         except LostClaim:
             log.warning("outbox message %s: claim lost while sending", message.id)
             return 0
@@ -109,6 +117,8 @@ class Delivery:
             )
             await self._fail(message, repr(exc), dead=message.attempts >= MAX_ATTEMPTS)
             return 0
+        finally:
+            heartbeat.cancel()
         now = self.clock.now()
         async with self.db.transaction() as session:
             recorded = await Repository(session).mark_sent(message, message_id, now)
@@ -184,25 +194,34 @@ class _PartLog:
         self.delivery = delivery
         self.message = message
         self.key = str(message.id)
-        self.retry = message.attempts > 1
-        self.renewed = delivery.clock.now()
+        self.retry = message.attempts > 1 or bool(message.progress)
+        self.lost = False
 
     async def part(self, key: str, call: Callable[[], Awaitable[str]]) -> str:
         done = self.message.progress.get(key)
         if done is not None:
             return done
-        if self.delivery.clock.now() - self.renewed > LEASE / 3:
-            await self._record()  # a long send renews its claim before the next call
+        if self.lost:
+            raise LostClaim(self.message.id)
         result = await call()
         self.message.progress[key] = result
-        await self._record()
+        if not await self._record():
+            raise LostClaim(self.message.id)
         return result
 
-    async def _record(self) -> None:
+    async def keep_claim(self) -> None:
+        """Renew the claim while a send takes long (Retry-After waits, a large upload),
+        so no other deliverer takes the message over while it is still being sent."""
+        every = self.delivery.lease.total_seconds() / 3
+        while not self.lost:
+            await asyncio.sleep(every)
+            try:
+                self.lost = not await self._record()
+            except Exception:
+                log.warning("could not renew the claim on outbox message %s", self.message.id)
+
+    async def _record(self) -> bool:
         async with self.delivery.db.transaction() as session:
-            kept = await Repository(session).record_part(
-                self.message, self.delivery.clock.now(), LEASE
+            return await Repository(session).record_part(
+                self.message, self.delivery.clock.now(), self.delivery.lease
             )
-        self.renewed = self.delivery.clock.now()
-        if not kept:
-            raise LostClaim(self.message.id)

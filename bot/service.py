@@ -55,8 +55,7 @@ from storage.repository import ConcurrentUpdate, InboxEntry, Repository
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-ROUND_LEASE = timedelta(seconds=60)
-INBOX_LEASE = timedelta(seconds=60)
+LEASE = timedelta(seconds=60)
 EVENT_MEMORY = timedelta(days=2)
 # How long a reply may wait for the post it refers to while that post is being sent.
 MATCH_GRACE = timedelta(minutes=2)
@@ -86,13 +85,18 @@ class DialogueService:
         clock: Clock,
         defaults: RoundSettings,
         coordinators: frozenset[str] = frozenset(),
+        lease: timedelta = LEASE,
     ) -> None:
+        """``lease`` is how long a claim on a round, an event or a message holds before
+        another process may take it over: how soon work a crashed process held is
+        picked up again."""
         self.db = db
         self.cards = cards
         self.clock = clock
         self.defaults = defaults
         self.coordinators = coordinators
-        self.delivery = Delivery(db, clock, question_sent=self._question_sent)
+        self.lease = lease
+        self.delivery = Delivery(db, clock, question_sent=self._question_sent, lease=lease)
 
     # --- events in --------------------------------------------------------------------------
 
@@ -111,7 +115,7 @@ class DialogueService:
         """Work off one received event; returns how many messages it queued."""
         async with self.db.transaction() as session:
             claimed = await Repository(session).claim_inbox(
-                self.clock.now(), INBOX_LEASE, inbox_id=inbox_id
+                self.clock.now(), self.lease, inbox_id=inbox_id
             )
         return sum([await self._work(entry) for entry in claimed])
 
@@ -127,7 +131,7 @@ class DialogueService:
         """Work off events left over: failed before, waiting for their question, or
         received by a process that died before it could process them."""
         async with self.db.transaction() as session:
-            due = await Repository(session).claim_inbox(self.clock.now(), INBOX_LEASE)
+            due = await Repository(session).claim_inbox(self.clock.now(), self.lease)
         return sum([await self._work(entry) for entry in due])
 
     async def _work(self, entry: InboxEntry) -> int:
@@ -330,7 +334,7 @@ class DialogueService:
         now = self.clock.now()
         async with self.db.transaction() as session:
             repo = Repository(session)
-            due = await repo.claim_due(now, ROUND_LEASE)
+            due = await repo.claim_due(now, self.lease)
             await repo.forget_events(now - EVENT_MEMORY)
         advanced = 0
         for round_id in due:
