@@ -1,13 +1,16 @@
 """The ``dialoogbot`` command: the one place that wires settings, storage and adapters.
 
-Errors a person can cause (a broken card, an unknown round, a bad setting) end in a short
-message and a non-zero exit, never a traceback; ``DIALOOGBOT_LOG_LEVEL=DEBUG`` shows one.
+Errors a person can cause (a broken card, an unknown round, a bad setting, a database that
+is not there, a file that cannot be written) end in a short message and a non-zero exit,
+never a traceback; ``DIALOOGBOT_LOG_LEVEL=DEBUG`` shows one for unexpected errors.
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -16,10 +19,12 @@ from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from adapters.port import Adapter
 from bot import i18n
 from bot.clock import SystemClock
+from bot.commands import CommandError, parse_cadence
 from bot.config import Settings
 from bot.render import summary_json, summary_markdown
 from bot.scheduler import Ticker
@@ -27,7 +32,7 @@ from bot.service import DialogueService
 from bot.summary import compile_summary
 from bot.texts import STATUS_WORDS
 from dialogues.cards import CardError, card_paths, get_card, load_builtin_cards, load_card
-from storage.db import Database
+from storage.db import Database, StartupError
 from storage.repository import Repository
 
 app = typer.Typer(
@@ -50,6 +55,14 @@ S = TypeVar("S")
 A = TypeVar("A", bound=Adapter)
 log = logging.getLogger("dialoogbot")
 
+# What Telegram accepts as a webhook's secret_token; anything else fails at setWebhook.
+_TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_NUMBER_PROBLEMS = {
+    "float_parsing": "geef een getal, bijvoorbeeld 1.5",
+    "float_type": "geef een getal, bijvoorbeeld 1.5",
+    "finite_number": "geef een gewoon getal",
+}
+
 
 class Fail(Exception):
     """A problem to tell the person in one line, then exit non-zero."""
@@ -60,7 +73,7 @@ def _settings() -> Settings:
         settings = Settings()
     except ValidationError as exc:
         problems = "; ".join(
-            f"DIALOOGBOT_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            f"DIALOOGBOT_{'_'.join(str(p) for p in e['loc']).upper()}: {_problem(e)}"
             for e in exc.errors()
         )
         typer.echo(f"Configuratie klopt niet: {problems}", err=True)
@@ -75,9 +88,21 @@ def _settings() -> Settings:
     return settings
 
 
+def _problem(error: ErrorDetails) -> str:
+    """The validator's own Dutch sentence, rather than pydantic's English wrapper."""
+    cause = error.get("ctx", {}).get("error")
+    if error["type"] == "value_error" and cause is not None:
+        return str(cause)
+    return _NUMBER_PROBLEMS.get(error["type"], error["msg"])
+
+
+def _database(settings: Settings) -> Database:
+    return Database(settings.database_url, patience=settings.database_wait_seconds)
+
+
 @asynccontextmanager
 async def _service(settings: Settings) -> Any:
-    db = Database(settings.database_url)
+    db = _database(settings)
     try:
         await db.migrate()
         yield DialogueService(
@@ -93,7 +118,7 @@ async def _service(settings: Settings) -> Any:
 
 async def _read(settings: Settings, query: Callable[[Repository], Awaitable[T]]) -> T:
     """Open the database (migrating it if needed), run one read, close it again."""
-    db = Database(settings.database_url)
+    db = _database(settings)
     try:
         await db.migrate()
         async with db.transaction() as session:
@@ -105,7 +130,7 @@ async def _read(settings: Settings, query: Callable[[Repository], Awaitable[T]])
 def _run(work: Callable[[], Awaitable[T]]) -> T:
     try:
         return asyncio.run(work())  # type: ignore[arg-type]
-    except Fail as exc:
+    except (Fail, StartupError) as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
@@ -128,6 +153,10 @@ def demo(
     """Een volledige ronde van de Dialoogkaart in de terminal, met gesimuleerde collega's."""
     from adapters.local.demo import run_demo
 
+    try:
+        parse_cadence(tempo, option="--tempo")
+    except CommandError as exc:
+        _fail(str(exc))
     settings = _settings()
 
     async def work() -> None:
@@ -264,8 +293,27 @@ def summary(
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"Kan {output} niet schrijven: {_why_not_written(exc, output)}.")
         typer.echo(f"Geschreven: {output}")
+
+
+def _why_not_written(exc: OSError, output: Path) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return f"de map {output.parent} bestaat niet"
+    if isinstance(exc, PermissionError):
+        return "geen toestemming om daar te schrijven"
+    if isinstance(exc, IsADirectoryError):
+        return "dat is een map; geef een bestandsnaam"
+    if isinstance(exc, NotADirectoryError):
+        return "een deel van het pad is geen map"
+    if exc.errno == errno.ENOSPC:
+        return "de schijf is vol"
+    if exc.errno == errno.EROFS:
+        return "dat bestandssysteem is alleen-lezen"
+    return exc.strerror or exc.__class__.__name__
 
 
 @db_app.command("upgrade")
@@ -293,6 +341,7 @@ def run_slack(
         from adapters.slack.app import SlackAdapter, SlackSettings
     except ImportError:
         _fail("Slack-ondersteuning is niet geïnstalleerd: pip install 'dialoogbot[slack]'")
+    _check_port(port)
     settings = _settings()
     slack_settings = _platform_settings(SlackSettings, "SLACK", "Slack")
     if not http and slack_settings.app_token is None:
@@ -323,10 +372,20 @@ def run_telegram(
         from adapters.telegram.app import TelegramAdapter, TelegramSettings
     except ImportError:
         _fail("Telegram-ondersteuning is niet geïnstalleerd: pip install 'dialoogbot[telegram]'")
+    _check_port(port)
+    if webhook is not None and not webhook.startswith("https://"):
+        _fail("--webhook moet een https-adres zijn, bijvoorbeeld https://bot.example.org/telegram")
     settings = _settings()
     telegram_settings = _platform_settings(TelegramSettings, "TELEGRAM", "Telegram")
-    if webhook and telegram_settings.webhook_secret is None:
-        _fail("Een webhook heeft TELEGRAM_WEBHOOK_SECRET nodig.")
+    if webhook:
+        secret = telegram_settings.webhook_secret
+        if secret is None:
+            _fail("Een webhook heeft TELEGRAM_WEBHOOK_SECRET nodig.")
+        if not _TELEGRAM_SECRET.fullmatch(secret.get_secret_value()):
+            _fail(
+                "TELEGRAM_WEBHOOK_SECRET mag alleen A-Z, a-z, 0-9, _ en - bevatten, 1 tot 256 "
+                "tekens; Telegram weigert andere. Maak er een met: openssl rand -hex 32"
+            )
 
     async def serve(adapter: TelegramAdapter) -> None:
         if webhook:
@@ -340,6 +399,11 @@ def run_telegram(
 def _fail(message: str) -> NoReturn:
     typer.echo(message, err=True)
     raise typer.Exit(1)
+
+
+def _check_port(port: int) -> None:
+    if not 1 <= port <= 65535:
+        _fail(f"--port {port} kan niet: kies een poort van 1 tot 65535.")
 
 
 def _platform_settings(factory: Callable[[], S], prefix: str, label: str) -> S:

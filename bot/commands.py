@@ -3,6 +3,10 @@
 Coordinators type these in a chat box, often on a phone, so parsing is forgiving where it
 can be (Dutch and English words, any case, ``ma-vr`` or ``ma,di,wo``) and precise where it
 cannot: every error says what was wrong and what is allowed, in one short message.
+
+Every option is bounded, because a value no one means (a step every 800 school days, a
+round beginning in ten years) would otherwise surface much later as an error nobody can
+connect to the command. The ``DIALOOGBOT_*`` defaults go through the same parsers.
 """
 
 from __future__ import annotations
@@ -10,9 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
 
 from bot.i18n import _
 from bot.model import Cadence
@@ -84,8 +89,14 @@ DAY_NAMES: dict[str, int] = {
 }  # fmt: skip
 
 _QUESTION = re.compile(r"^[1-9][0-9]*\.[1-9][0-9]*$")
+_ROLE = re.compile(r"^[1-9][0-9]{0,2}$")
 _TIME = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
-_MAX_SKIP_RANGE = timedelta(days=366)
+# One school year's holidays fit in a year. Keeping every skipped date of a round within
+# one year also leaves each two-year window enough school days for any allowed cadence.
+_MAX_SKIP_SPAN = timedelta(days=366)
+DEFAULT_TIMEZONE = "Europe/Amsterdam"
+# Files in the zone database that are not zones a school is in.
+_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
 
 
 class CommandError(ValueError):
@@ -115,7 +126,13 @@ class ActionCommand:
 Command = StartCommand | ActionCommand
 
 
-def parse(text: str) -> Command:
+def parse(text: str, *, now: datetime | None = None, timezone: str = DEFAULT_TIMEZONE) -> Command:
+    """Read one command; ``CommandError`` says what was wrong and what is allowed.
+
+    ``now`` (aware) lets ``begin=`` be checked against today in the round's zone: the
+    zone the command names, else ``timezone`` (the default rounds get). Without it the
+    parser stays clock-free and ``begin=`` is only checked for being a date.
+    """
     words = text.split()
     if not words:
         return ActionCommand(Action.HELP)
@@ -128,7 +145,7 @@ def parse(text: str) -> Command:
         )
     action = VERBS[verb]
     if action is None:
-        return _parse_start(rest)
+        return _parse_start(rest, now=now, timezone=timezone)
     if action is Action.REMINDERS:
         switch = rest[0].casefold() if len(rest) == 1 else ""
         if switch not in ONOFF:
@@ -149,7 +166,7 @@ def parse(text: str) -> Command:
     return ActionCommand(action)
 
 
-def _parse_start(words: list[str]) -> StartCommand:
+def _parse_start(words: list[str], *, now: datetime | None, timezone: str) -> StartCommand:
     values: dict[str, object] = {}
     card_id: str | None = None
     anonymous = False
@@ -172,12 +189,44 @@ def _parse_start(words: list[str]) -> StartCommand:
         if not value:
             raise CommandError(_("De optie ‘{key}’ heeft geen waarde.").format(key=key))
         values[name] = _PARSERS[name](value)
+    begin = values.get("begin")
+    if now is not None and isinstance(begin, date):
+        zone = values.get("timezone", timezone)
+        assert isinstance(zone, str)
+        _check_begin(begin, now.astimezone(ZoneInfo(zone)).date())
     return StartCommand(card_id=card_id, anonymous=anonymous, **values)  # type: ignore[arg-type]
+
+
+def _check_begin(begin: date, today: date) -> None:
+    last = _a_year_after(today)
+    if not today <= begin <= last:
+        raise CommandError(
+            _(
+                "‘begin={value}’ kan niet: kies een datum van vandaag ({today}) tot hooguit een "
+                "jaar vooruit ({last})."
+            ).format(value=_dutch_date(begin), today=_dutch_date(today), last=_dutch_date(last))
+        )
+
+
+def _a_year_after(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def _dutch_date(day: date) -> str:
+    return f"{day.day}-{day.month}-{day.year}"
+
+
+def _shown(option: str, value: str) -> str:
+    """How to echo a value: as typed in a command (``tempo=4h``), or bare for a setting."""
+    return _clip(f"{option}={value}" if option else value)
 
 
 def _roles(value: str) -> tuple[int, ...]:
     parts = [p for p in value.split(",") if p]
-    if not parts or not all(p.isdigit() and int(p) > 0 for p in parts):
+    if not parts or not all(_ROLE.match(p) for p in parts):
         raise CommandError(
             _("‘rollen={value}’ klopt niet: geef rolnummers, bijvoorbeeld rollen=1,3").format(
                 value=_clip(value)
@@ -197,39 +246,53 @@ def _questions(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(parts))
 
 
-def _cadence(value: str) -> Cadence:
+def parse_cadence(value: str, option: str = "tempo") -> Cadence:
+    """``tempo=``, bounded by ``Cadence.allowed``; ``option=""`` for a setting's messages."""
     try:
-        return Cadence.parse(value)
+        cadence = Cadence.parse(value)
     except ValueError:
         raise CommandError(
             _(
-                "‘tempo={value}’ klopt niet: gebruik dagen (1d), uren (4h), minuten (30m) "
+                "‘{value}’ klopt niet: gebruik dagen (1d), uren (4h), minuten (30m) "
                 "of seconden (30s)."
-            ).format(value=_clip(value))
+            ).format(value=_shown(option, value))
         ) from None
+    if not cadence.allowed:
+        raise CommandError(
+            _(
+                "‘{value}’ is te lang: kies 1d tot {days}d (schooldagen), of op de klok 1s "
+                "tot {hours}h ({clock_days} dagen)."
+            ).format(
+                value=_shown(option, value),
+                days=Cadence.MAX_DAYS,
+                hours=Cadence.MAX_SECONDS // 3600,
+                clock_days=Cadence.MAX_SECONDS // 86400,
+            )
+        )
+    return cadence
 
 
-def _time(value: str) -> time:
+def parse_time(value: str, option: str = "tijd") -> time:
     match = _TIME.match(value)
     if not match:
         raise CommandError(
-            _("‘tijd={value}’ klopt niet: gebruik uu:mm, bijvoorbeeld tijd=09:00").format(
-                value=_clip(value)
+            _("‘{value}’ klopt niet: gebruik uu:mm, bijvoorbeeld 09:00").format(
+                value=_shown(option, value)
             )
         )
     return time(int(match[1]), int(match[2]))
 
 
-def _days(value: str) -> frozenset[int]:
+def parse_weekdays(value: str, option: str = "dagen") -> frozenset[int]:
     days: set[int] = set()
     for part in value.casefold().split(","):
         first, dash, last = part.partition("-")
         if first not in DAY_NAMES or (dash and last not in DAY_NAMES):
             raise CommandError(
                 _(
-                    "‘dagen={value}’ klopt niet: gebruik ma, di, wo, do, vr, za, zo, "
-                    "bijvoorbeeld dagen=ma-vr of dagen=ma,wo,vr"
-                ).format(value=_clip(value))
+                    "‘{value}’ klopt niet: gebruik ma, di, wo, do, vr, za, zo, "
+                    "bijvoorbeeld ma-vr of ma,wo,vr"
+                ).format(value=_shown(option, value))
             )
         start = DAY_NAMES[first]
         end = DAY_NAMES[last] if dash else start
@@ -259,7 +322,7 @@ def _skip_dates(value: str) -> tuple[date, ...]:
         first, dots, last = part.partition("..")
         start = _date(first)
         end = _date(last) if dots else start
-        if end < start or end - start > _MAX_SKIP_RANGE:
+        if end < start or end - start > _MAX_SKIP_SPAN:
             raise CommandError(
                 _(
                     "‘vrij={value}’ klopt niet: een periode loopt van vroeg naar laat en duurt "
@@ -267,29 +330,44 @@ def _skip_dates(value: str) -> tuple[date, ...]:
                 ).format(value=_clip(part))
             )
         dates.extend(start + timedelta(days=n) for n in range((end - start).days + 1))
+        if max(dates) - min(dates) > _MAX_SKIP_SPAN:
+            raise CommandError(
+                _(
+                    "‘vrij={value}’ klopt niet: alle vrije dagen samen liggen binnen een jaar; "
+                    "van {first} tot {last} is langer."
+                ).format(
+                    value=_clip(value), first=_dutch_date(min(dates)), last=_dutch_date(max(dates))
+                )
+            )
     return tuple(sorted(set(dates)))
 
 
-def _zone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+@cache
+def _zones() -> dict[str, str]:
+    return {name.casefold(): name for name in available_timezones() - _NOT_ZONES}
+
+
+def parse_zone(value: str, option: str = "zone") -> str:
+    """An IANA zone name, in its own spelling whatever the case it was typed in."""
+    name = _zones().get(value.casefold())
+    if name is None:
         raise CommandError(
-            _("‘zone={value}’ is geen tijdzone; gebruik bijvoorbeeld zone=Europe/Amsterdam").format(
-                value=_clip(value)
-            )
-        ) from None
-    return value
+            _(
+                "‘{value}’ is geen tijdzone; gebruik een naam als Europe/Amsterdam of "
+                "Europe/Brussels"
+            ).format(value=_shown(option, value))
+        )
+    return name
 
 
 _PARSERS: dict[str, Callable[[str], object]] = {
     "roles": _roles,
     "questions": _questions,
-    "cadence": _cadence,
-    "time_of_day": _time,
-    "weekdays": _days,
+    "cadence": parse_cadence,
+    "time_of_day": parse_time,
+    "weekdays": parse_weekdays,
     "skip_dates": _skip_dates,
-    "timezone": _zone,
+    "timezone": parse_zone,
     "begin": _date,
 }
 

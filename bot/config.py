@@ -2,23 +2,33 @@
 
 Built by ``get_settings()`` from the command line entry point only, never at import, so
 tests construct ``Settings(...)`` directly instead of patching module globals.
+
+The defaults for rounds go through the same parsers, with the same bounds, as the options
+of ``/dialoog start``: a setting is a start option typed once for every round, and a
+mistake in it should be refused at start-up in the same words, not by the first round.
+Every error message is Dutch; ``bot.cli`` puts the variable's name in front of it.
 """
 
 from __future__ import annotations
 
-from datetime import time
+import re
 from functools import cache
 from typing import Annotated
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.commands import CommandError, StartCommand
-from bot.commands import parse as parse_command
-from bot.model import Cadence, RoundSettings
+from bot.commands import parse_cadence, parse_time, parse_weekdays, parse_zone
+from bot.i18n import LOCALE_DIR
+from bot.model import RoundSettings
+from dialogues.cards import CardError, get_card
+from storage.db import DEFAULT_PATIENCE, DatabaseUrlError, normalize_url
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///dialoogbot.db"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+MAX_DATABASE_WAIT = 600.0
+MAX_TICK_SECONDS = 60.0
+_COORDINATOR = re.compile(r"^[a-z][a-z0-9_-]*:\S+$")
 
 
 class Settings(BaseSettings):
@@ -28,7 +38,11 @@ class Settings(BaseSettings):
 
     database_url: str = Field(
         DEFAULT_DATABASE_URL,
-        description="SQLAlchemy URL: a SQLite file by default, or postgresql+asyncpg://…",
+        description="SQLAlchemy URL: a SQLite file by default, or postgresql://…",
+    )
+    database_wait_seconds: float = Field(
+        DEFAULT_PATIENCE,
+        description="How long start-up waits for a database that is not reachable yet",
     )
     language: str = Field("nl", description="Language of the bot's messages (nl is the source)")
     card: str = Field("dialoogkaart", description="Card used when start names none")
@@ -40,8 +54,47 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Extra coordinators of every round: platform:user_id, comma-separated",
     )
-    tick_seconds: float = Field(1.0, gt=0, le=60, description="How often the scheduler wakes")
+    tick_seconds: float = Field(1.0, description="How often the scheduler wakes")
     log_level: str = Field("INFO", description="Python logging level")
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            normalize_url(value)
+        except DatabaseUrlError as exc:
+            raise ValueError(exc.reason) from None
+        return value
+
+    @field_validator("database_wait_seconds")
+    @classmethod
+    def _database_wait(cls, value: float) -> float:
+        if not 0 <= value <= MAX_DATABASE_WAIT:
+            raise ValueError(
+                f"kies 0 tot {MAX_DATABASE_WAIT:g} seconden (0: niet wachten op de database)"
+            )
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        available = _languages()
+        if value not in available:
+            raise ValueError(
+                f"‘{value}’ heeft geen vertaling; beschikbaar: {', '.join(sorted(available))}"
+            )
+        return value
+
+    @field_validator("card")
+    @classmethod
+    def _card(cls, value: str) -> str:
+        try:
+            get_card(value)
+        except KeyError as exc:
+            raise ValueError(exc.args[0] if exc.args else value) from None
+        except CardError as exc:
+            raise ValueError(str(exc)) from None
+        return value
 
     @field_validator("coordinators", mode="before")
     @classmethod
@@ -50,48 +103,71 @@ class Settings(BaseSettings):
             return [v.strip() for v in value.split(",") if v.strip()]
         return value
 
+    @field_validator("coordinators")
+    @classmethod
+    def _coordinators(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if not _COORDINATOR.match(item):
+                raise ValueError(
+                    f"‘{item[:40]}’ klopt niet: schrijf platform:gebruikers-id, "
+                    "bijvoorbeeld slack:U012AB3CD of telegram:123456789"
+                )
+        return value
+
     @field_validator("cadence")
     @classmethod
     def _cadence(cls, value: str) -> str:
-        Cadence.parse(value)
+        parse_cadence(value, option="")
         return value
 
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
-        return value
+        return parse_zone(value, option="")
 
     @field_validator("time_of_day")
     @classmethod
     def _time(cls, value: str) -> str:
-        time.fromisoformat(value)
+        parse_time(value, option="")
         return value
 
     @field_validator("weekdays")
     @classmethod
     def _weekdays(cls, value: str) -> str:
-        try:
-            parse_command(f"start dagen={value}")
-        except CommandError as exc:
-            raise ValueError(str(exc)) from None
+        parse_weekdays(value, option="")
         return value
+
+    @field_validator("tick_seconds")
+    @classmethod
+    def _tick(cls, value: float) -> float:
+        if not 0 < value <= MAX_TICK_SECONDS:
+            raise ValueError(f"kies meer dan 0 en hooguit {MAX_TICK_SECONDS:g} seconden")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"‘{value[:40]}’ is geen logniveau; kies {', '.join(LOG_LEVELS)}")
+        return level
 
     def round_defaults(self) -> RoundSettings:
         """The settings a round gets for everything its start command leaves out."""
-        days = parse_command(f"start dagen={self.weekdays}")
-        assert isinstance(days, StartCommand)
-        assert days.weekdays is not None
         return RoundSettings(
             card_id=self.card,
-            cadence=Cadence.parse(self.cadence),
-            time_of_day=time.fromisoformat(self.time_of_day),
+            cadence=parse_cadence(self.cadence),
+            time_of_day=parse_time(self.time_of_day),
             timezone=self.timezone,
-            weekdays=days.weekdays,
+            weekdays=parse_weekdays(self.weekdays),
         )
+
+
+@cache
+def _languages() -> frozenset[str]:
+    """Dutch, the source, plus every language with a catalog under ``bot/locale``."""
+    found = {po.parent.parent.name for po in LOCALE_DIR.glob("*/LC_MESSAGES/*.po")}
+    return frozenset({"nl", *found})
 
 
 @cache

@@ -14,9 +14,28 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from bot.commands import CommandError
+from bot.i18n import _
 from bot.model import RoundSettings
 
 _SEARCH_LIMIT_DAYS = 366 * 2
+
+
+class NoSchoolDay(CommandError):
+    """The cadence, weekdays and skipped dates leave too few school days within reach.
+
+    Only a start command's choices can cause this (the parser's bounds make it
+    unreachable for sensible dates), so it is a ``CommandError``: the person who typed
+    them gets a sentence instead of the round failing silently.
+    """
+
+    def __init__(self, after: date) -> None:
+        super().__init__(
+            _(
+                "Binnen twee jaar na {day} vallen te weinig schooldagen: kijk tempo=, dagen=, "
+                "vrij= en begin= na."
+            ).format(day=f"{after.day}-{after.month}-{after.year}")
+        )
 
 
 @cache
@@ -38,15 +57,18 @@ def next_due(after: datetime, settings: RoundSettings) -> datetime:
     if cadence.seconds:
         return after + timedelta(seconds=cadence.seconds)
     zone = ZoneInfo(settings.timezone)
-    day = after.astimezone(zone).date()
+    start = day = after.astimezone(zone).date()
     remaining = cadence.days
-    for _ in range(_SEARCH_LIMIT_DAYS):
-        day += timedelta(days=1)
-        if is_school_day(day, settings):
-            remaining -= 1
-            if remaining == 0:
-                return datetime.combine(day, settings.time_of_day, zone).astimezone(UTC)
-    raise ValueError("no school day within two years: check weekdays and skipped dates")
+    try:
+        for _n in range(_SEARCH_LIMIT_DAYS):
+            day += timedelta(days=1)
+            if is_school_day(day, settings):
+                remaining -= 1
+                if remaining == 0:
+                    return datetime.combine(day, settings.time_of_day, zone).astimezone(UTC)
+    except OverflowError:  # the end of the calendar
+        pass
+    raise NoSchoolDay(start)
 
 
 REMINDER_TIME = time(15, 0)
@@ -64,7 +86,7 @@ def reminder_due(posted: datetime, closes: datetime, settings: RoundSettings) ->
         return three_quarters
     zone = ZoneInfo(settings.timezone)
     day = closes.astimezone(zone).date()
-    for _ in range(_SEARCH_LIMIT_DAYS):
+    for _n in range(_SEARCH_LIMIT_DAYS):
         day -= timedelta(days=1)
         if is_school_day(day, settings):
             break
@@ -76,11 +98,14 @@ def first_due(begin: date, settings: RoundSettings) -> datetime:
     """The first school day on or after ``begin``, at the round's time of day."""
     zone = ZoneInfo(settings.timezone)
     day = begin
-    for _ in range(_SEARCH_LIMIT_DAYS):
-        if is_school_day(day, settings):
-            return datetime.combine(day, settings.time_of_day, zone).astimezone(UTC)
-        day += timedelta(days=1)
-    raise ValueError("no school day within two years: check weekdays and skipped dates")
+    try:
+        for _n in range(_SEARCH_LIMIT_DAYS):
+            if is_school_day(day, settings):
+                return datetime.combine(day, settings.time_of_day, zone).astimezone(UTC)
+            day += timedelta(days=1)
+    except OverflowError:  # the end of the calendar
+        pass
+    raise NoSchoolDay(begin)
 
 
 def local(moment: datetime, timezone: str) -> datetime:

@@ -1,7 +1,8 @@
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 
 import pytest
 
+from adapters.local.channel import LocalChannel, person
 from bot.commands import Action, ActionCommand, CommandError, StartCommand, help_text, parse
 from bot.model import Cadence
 
@@ -91,3 +92,115 @@ def test_hostile_input_is_clipped_in_the_error() -> None:
 @pytest.mark.parametrize("text", ["1d", "4h", "30m", "45s", "90s", "2d"])
 def test_cadence_round_trips(text: str) -> None:
     assert Cadence.parse(str(Cadence.parse(text))) == Cadence.parse(text)
+
+
+TOO_LONG = "is te lang: kies 1d tot 20d (schooldagen), of op de klok 1s tot 720h (30 dagen)"
+
+
+@pytest.mark.parametrize("tempo", ["800d", "21d", "721h", "1000000h", "43201m", "2592001s"])
+def test_a_cadence_beyond_the_bounds_says_what_is_allowed(tempo: str) -> None:
+    with pytest.raises(CommandError) as caught:
+        parse(f"start tempo={tempo}")
+    assert str(caught.value) == f"‘tempo={tempo}’ {TOO_LONG}."
+
+
+@pytest.mark.parametrize(
+    ("tempo", "expected"),
+    [
+        ("20d", Cadence(days=20)),
+        ("720h", Cadence(seconds=30 * 86400)),
+        ("43200m", Cadence(seconds=30 * 86400)),
+        ("1s", Cadence(seconds=1)),
+    ],
+)
+def test_the_bounds_themselves_are_allowed(tempo: str, expected: Cadence) -> None:
+    cmd = parse(f"start tempo={tempo}")
+    assert isinstance(cmd, StartCommand)
+    assert cmd.cadence == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("start tempo=" + "9" * 5000 + "d", "gebruik dagen (1d)"),
+        ("start rollen=" + "9" * 5000, "geef rolnummers"),
+        ("start rollen=1000", "geef rolnummers"),
+        ("start rollen=²", "geef rolnummers"),
+        ("start tijd=9", "gebruik uu:mm, bijvoorbeeld 09:00"),
+        ("start dagen=,", "gebruik ma, di, wo, do, vr, za, zo"),
+        ("start zone=localtime", "gebruik een naam als Europe/Amsterdam"),
+        ("start vrij=2026-01-01..2027-01-03", "hooguit een jaar"),
+        (
+            "start vrij=2026-12-21..2027-01-01,2027-12-24",
+            "alle vrije dagen samen liggen binnen een jaar; van 21-12-2026 tot 24-12-2027",
+        ),
+    ],
+)
+def test_out_of_bounds_values_get_a_sentence_not_an_exception(text: str, expected: str) -> None:
+    with pytest.raises(CommandError) as caught:
+        parse(text)
+    assert expected in str(caught.value)
+    assert len(str(caught.value)) < 400
+
+
+def test_zones_are_known_iana_names_in_any_case() -> None:
+    cmd = parse("start zone=europe/brussels")
+    assert isinstance(cmd, StartCommand)
+    assert cmd.timezone == "Europe/Brussels"
+
+
+# 23:30 in UTC is already the next day in Amsterdam, and still the same day in New York.
+LATE = datetime(2026, 11, 23, 23, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "begin"),
+    [
+        ("start begin=2026-11-24", date(2026, 11, 24)),
+        ("start begin=24-11-2027", date(2027, 11, 24)),
+        ("start begin=2026-11-23 zone=America/New_York", date(2026, 11, 23)),
+    ],
+)
+def test_begin_may_be_today_up_to_a_year_ahead_in_the_rounds_zone(text: str, begin: date) -> None:
+    cmd = parse(text, now=LATE)
+    assert isinstance(cmd, StartCommand)
+    assert cmd.begin == begin
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [
+        ("start begin=2026-11-23", "Europe/Amsterdam"),
+        ("start begin=2027-11-25", "Europe/Amsterdam"),
+        ("start begin=2026-11-22 zone=America/New_York", "Europe/Amsterdam"),
+        ("start begin=2026-11-23", "Asia/Tokyo"),
+    ],
+)
+def test_begin_in_the_past_or_beyond_a_year_is_refused(text: str, zone: str) -> None:
+    with pytest.raises(CommandError) as caught:
+        parse(text, now=LATE, timezone=zone)
+    message = str(caught.value)
+    assert "kan niet: kies een datum van vandaag (" in message
+    assert "tot hooguit een jaar vooruit (" in message
+
+
+def test_without_a_clock_begin_is_only_read() -> None:
+    cmd = parse("start begin=2001-01-01")
+    assert isinstance(cmd, StartCommand)
+    assert cmd.begin == date(2001, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("/dialoog start tempo=800d", f"‘tempo=800d’ {TOO_LONG}"),
+        ("/dialoog start tempo=1000000h", f"‘tempo=1000000h’ {TOO_LONG}"),
+        ("/dialoog start begin=9999-12-30 dagen=ma", "vallen te weinig schooldagen"),
+    ],
+)
+async def test_a_start_beyond_the_bounds_is_answered_and_starts_nothing(
+    channel: LocalChannel, text: str, expected: str
+) -> None:
+    await channel.say(person("Anna"), text)
+    assert expected in channel.replies[-1].text
+    assert channel.posted == []

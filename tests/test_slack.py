@@ -17,7 +17,7 @@ from storage.repository import Repository
 from tests.conftest import make_service
 from tests.fake_slack import APP_TOKEN, SIGNING_SECRET, TOKEN, FakeSlack
 from tests.fakes import FakeClock
-from tests.slack_harness import CHANNEL, Harness, kind, serve, open_slack, reply
+from tests.slack_harness import CHANNEL, Harness, kind, open_slack, reply, serve
 
 
 @pytest.fixture
