@@ -16,6 +16,8 @@ next to the size of the raw answer texts.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import itertools
 import json
 import statistics
 import tempfile
@@ -27,8 +29,10 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+from benchmarks import platforms
 from bot import engine
 from bot.model import AnswerGiven, ChannelRef, CommandGiven, Person, RoundSettings
+from bot.outbound import Content, Parts
 from bot.render import summary_markdown
 from bot.service import DialogueService
 from bot.summary import compile_summary
@@ -36,6 +40,7 @@ from dialogues.cards import get_card
 from storage.db import Database
 from storage.models import AnswerRow
 from storage.repository import Repository
+from tests.pgcluster import PgCluster
 
 PEOPLE = 30
 ANSWER = "Een antwoord van een gemiddelde lengte over Samen Opleiden in ons team. " * 4
@@ -81,10 +86,16 @@ async def busy_round(directory: Path) -> tuple[DialogueService, ChannelRef]:
     )
     channel = ChannelRef("bench", "team")
     coordinator = Person("bench", "coord", "Coördinator")
-    await service.command(CommandGiven(channel, coordinator, "start tempo=1s"))
+    await service.handle(CommandGiven(channel, coordinator, "start tempo=1s"))
+
+    async def posted(channel: ChannelRef, content: Content, parts: Parts) -> str:
+        return f"p{clock.current.timestamp()}-{content.type}-{id(content)}"
+
+    await service.deliver("bench", posted)
     for _ in range(30):
         clock.current += timedelta(seconds=1)
         await service.tick()
+        await service.deliver("bench", posted)  # a round waits until its channel has it
     return service, channel
 
 
@@ -167,6 +178,24 @@ async def main() -> None:
             f"{peak / raw:>8.1f}x   (base: raw answer text)"
         )
         await service.db.close()
+
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+        names = itertools.count(1)
+        databases: dict[str, platforms.Fresh] = {
+            "SQLite": lambda: f"sqlite+aiosqlite:///{tmp}/platform{next(names)}.db"
+        }
+        try:
+            cluster = stack.enter_context(PgCluster())
+        except RuntimeError as exc:
+            print(f"(PostgreSQL figures skipped: {exc})")
+        else:
+
+            def on_postgres() -> str:
+                name = cluster.create_database(f"bench{next(names)}")
+                return str(cluster.dsn(dbname=name).render_as_string(hide_password=False))
+
+            databases["PostgreSQL"] = on_postgres
+        await platforms.report(databases)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import re
 import sys
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
@@ -111,6 +112,7 @@ async def _service(settings: Settings) -> Any:
             clock=SystemClock(),
             defaults=settings.round_defaults(),
             coordinators=frozenset(settings.coordinators),
+            lease=timedelta(seconds=settings.lease_seconds),
         )
     finally:
         await db.close()

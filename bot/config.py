@@ -24,6 +24,7 @@ from bot.model import RoundSettings
 from dialogues.cards import CardError, get_card
 from storage.db import DEFAULT_PATIENCE, DatabaseUrlError, normalize_url
 
+MAX_LEASE_SECONDS = 3600
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///dialoogbot.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MAX_DATABASE_WAIT = 600.0
@@ -55,6 +56,11 @@ class Settings(BaseSettings):
         description="Extra coordinators of every round: platform:user_id, comma-separated",
     )
     tick_seconds: float = Field(1.0, description="How often the scheduler wakes")
+    lease_seconds: float = Field(
+        60.0,
+        description="How long a claim on a round, event or message holds: how soon the work "
+        "of a process that died is taken over",
+    )
     log_level: str = Field("INFO", description="Python logging level")
 
     @field_validator("database_url")
@@ -142,6 +148,13 @@ class Settings(BaseSettings):
     def _tick(cls, value: float) -> float:
         if not 0 < value <= MAX_TICK_SECONDS:
             raise ValueError(f"kies meer dan 0 en hooguit {MAX_TICK_SECONDS:g} seconden")
+        return value
+
+    @field_validator("lease_seconds")
+    @classmethod
+    def _lease(cls, value: float) -> float:
+        if not 1 <= value <= MAX_LEASE_SECONDS:
+            raise ValueError(f"kies 1 tot {MAX_LEASE_SECONDS:g} seconden")
         return value
 
     @field_validator("log_level")

@@ -120,8 +120,14 @@ class Delivery:
         finally:
             heartbeat.cancel()
         now = self.clock.now()
-        async with self.db.transaction() as session:
-            recorded = await Repository(session).mark_sent(message, message_id, now)
+        try:
+            async with self.db.transaction() as session:
+                recorded = await Repository(session).mark_sent(message, message_id, now)
+        except Exception:
+            # Sent, but not recorded (the database went away): when the claim runs out
+            # it is sent again, after looking for it where the platform allows.
+            log.exception("outbox message %s was sent but could not be recorded", message.id)
+            return 0
         if not recorded:
             log.warning("outbox message %s was sent after its claim ran out", message.id)
             return 0

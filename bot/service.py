@@ -30,6 +30,7 @@ from bot.commands import Action, ActionCommand, CommandError, StartCommand
 from bot.commands import parse as parse_command
 from bot.delivery import Delivery, Sender
 from bot.i18n import _
+from bot.inbox import Inbox, NotYet
 from bot.model import (
     AnswerDeleted,
     AnswerEdited,
@@ -49,7 +50,7 @@ from bot.summary import step_label
 from bot.texts import status_line
 from dialogues.cards import Card
 from storage.db import Database
-from storage.events import decode, encode
+from storage.events import clean as _clean
 from storage.repository import ConcurrentUpdate, InboxEntry, Repository
 
 log = logging.getLogger(__name__)
@@ -60,12 +61,8 @@ EVENT_MEMORY = timedelta(days=2)
 # How long a reply may wait for the post it refers to while that post is being sent.
 MATCH_GRACE = timedelta(minutes=2)
 LAGGING_RETRY = timedelta(seconds=2)
-INBOX_ATTEMPTS = 8
+TICK_CHUNK = 50
 _ATTEMPTS = 5
-
-
-class NotYet(Exception):
-    """The event refers to something that is on its way (a question being posted)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +94,7 @@ class DialogueService:
         self.coordinators = coordinators
         self.lease = lease
         self.delivery = Delivery(db, clock, question_sent=self._question_sent, lease=lease)
+        self.inbox = Inbox(db, clock, self._apply, lease)
 
     # --- events in --------------------------------------------------------------------------
 
@@ -106,18 +104,11 @@ class DialogueService:
         Raises when the database cannot keep it: the adapter must then not acknowledge,
         so the platform delivers the event again.
         """
-        async with self.db.transaction() as session:
-            return await Repository(session).receive(
-                event.channel.platform, event.event_id, encode(event), self.clock.now()
-            )
+        return await self.inbox.receive(_clean(event))
 
-    async def process(self, inbox_id: int) -> int:
-        """Work off one received event; returns how many messages it queued."""
-        async with self.db.transaction() as session:
-            claimed = await Repository(session).claim_inbox(
-                self.clock.now(), self.lease, inbox_id=inbox_id
-            )
-        return sum([await self._work(entry) for entry in claimed])
+    async def process(self, *inbox_ids: int) -> int:
+        """Work off received events; returns how many messages they queued."""
+        return await self.inbox.process(list(inbox_ids))
 
     async def handle(self, event: Event) -> int:
         """Receive and process in one go, for callers that acknowledge nothing."""
@@ -130,53 +121,25 @@ class DialogueService:
     async def work_inbox(self) -> int:
         """Work off events left over: failed before, waiting for their question, or
         received by a process that died before it could process them."""
-        async with self.db.transaction() as session:
-            due = await Repository(session).claim_inbox(self.clock.now(), self.lease)
-        return sum([await self._work(entry) for entry in due])
+        return await self.inbox.process()
 
-    async def _work(self, entry: InboxEntry) -> int:
-        event = decode(entry.payload)
-        try:
-            return await self._retrying(partial(self._apply, entry, event))
-        except NotYet:
-            wait = timedelta(seconds=min(2**entry.attempts, 30))
-            await self._later(entry, self.clock.now() + wait, "waiting for the question's post")
-        except Exception as exc:
-            log.exception("event %s (inbox %s) could not be handled", event.event_id, entry.id)
-            if entry.attempts >= INBOX_ATTEMPTS:
-                async with self.db.transaction() as session:
-                    await Repository(session).inbox_done(
-                        entry.id, self.clock.now(), f"failed: {exc!r}"
-                    )
-            else:
-                wait = timedelta(seconds=min(2**entry.attempts, 300))
-                await self._later(entry, self.clock.now() + wait, f"retrying: {exc!r}")
-        return 0
-
-    async def _later(self, entry: InboxEntry, at: datetime, why: str) -> None:
-        async with self.db.transaction() as session:
-            await Repository(session).inbox_later(entry.id, at, why)
-
-    async def _apply(self, entry: InboxEntry, event: InboundEvent) -> int:
-        now = self.clock.now()
-        async with self.db.transaction() as session:
-            repo = Repository(session)
-            match event:
-                case CommandGiven():
-                    effects = await self._command(repo, event, now)
-                case AnswerGiven():
-                    effects = await self._answer(repo, event, entry, now)
-                case AnswerEdited() | AnswerDeleted():
-                    effects = await self._change(repo, event, now)
-            queued = await repo.enqueue(effects.round_id, effects.posts, now)
-            await repo.inbox_done(entry.id, now, "ok")
-        return queued
+    async def _apply(
+        self, repo: Repository, entry: InboxEntry, event: InboundEvent, now: datetime
+    ) -> int:
+        match event:
+            case CommandGiven():
+                effects = await self._command(repo, event, now)
+            case AnswerGiven():
+                effects = await self._answer(repo, event, entry, now)
+            case AnswerEdited() | AnswerDeleted():
+                effects = await self._change(repo, event, now)
+        return await repo.enqueue(effects.round_id, effects.posts, now)
 
     # --- commands -----------------------------------------------------------------------
 
     async def _command(self, repo: Repository, event: CommandGiven, now: datetime) -> Effects:
         try:
-            parsed = parse_command(event.text)
+            parsed = parse_command(event.text, now=now, timezone=self.defaults.timezone)
         except CommandError as exc:
             return _replies(event, None, [Reply(event.person, str(exc))])
         if isinstance(parsed, StartCommand):
@@ -337,35 +300,51 @@ class DialogueService:
             due = await repo.claim_due(now, self.lease)
             await repo.forget_events(now - EVENT_MEMORY)
         advanced = 0
-        for round_id in due:
+        for start in range(0, len(due), TICK_CHUNK):
+            chunk = due[start : start + TICK_CHUNK]
             try:
-                advanced += await self._retrying(partial(self._tick_one, round_id))
+                advanced += await self._tick_rounds(chunk)
+                continue
             except Exception:
-                # One broken round must not stop the others; its lease expires and the
-                # next tick tries it again.
-                log.exception("round %s could not be advanced", round_id)
+                log.info("a chunk of due rounds failed; stepping them one by one")
+            for round_id in chunk:
+                try:
+                    advanced += await self._retrying(partial(self._tick_rounds, [round_id]))
+                except Exception:
+                    # One broken round must not stop the others; its lease expires and
+                    # the next tick tries it again.
+                    log.exception("round %s could not be advanced", round_id)
         return advanced
 
-    async def _tick_one(self, round_id: int) -> int:
+    async def _tick_rounds(self, round_ids: list[int]) -> int:
+        """Step several due rounds in one transaction: 2,000 rounds due at 09:00 should
+        not cost 2,000 commits. A failure rolls the chunk back; ``tick`` then steps its
+        rounds one by one, so one bad round never holds the others."""
         now = self.clock.now()
+        advanced = 0
         async with self.db.transaction() as session:
             repo = Repository(session)
-            rnd = await repo.get(round_id, message_id="")
-            if rnd is None:
-                return 0
-            caught_up = not await repo.undelivered(round_id, rnd.channel)
-            if not caught_up:
-                await repo.release_round(round_id, now + LAGGING_RETRY)
-                return 0
-            if engine.needs_answers(rnd, now):
-                rnd = await repo.get(round_id)
-                assert rnd is not None
-            outcome = engine.tick(rnd, now, self.cards(rnd.settings.card_id))
-            if outcome.round is not None and outcome.round is not rnd:
-                await repo.save(rnd, outcome.round)
-            posts = await _with_threads(repo, list(outcome.posts))
-            await repo.enqueue(rnd.id, posts, now)
-            return 1 if posts else 0
+            for round_id in round_ids:
+                advanced += await self._tick_one(repo, round_id, now)
+        return advanced
+
+    async def _tick_one(self, repo: Repository, round_id: int, now: datetime) -> int:
+        rnd = await repo.get(round_id, message_id="")
+        if rnd is None:
+            return 0
+        caught_up = not await repo.undelivered(round_id, rnd.channel)
+        if not caught_up:
+            await repo.release_round(round_id, now + LAGGING_RETRY)
+            return 0
+        if engine.needs_answers(rnd, now):
+            rnd = await repo.get(round_id)
+            assert rnd is not None
+        outcome = engine.tick(rnd, now, self.cards(rnd.settings.card_id))
+        if outcome.round is not None and outcome.round is not rnd:
+            await repo.save(rnd, outcome.round)
+        posts = await _with_threads(repo, list(outcome.posts))
+        await repo.enqueue(rnd.id, posts, now)
+        return 1 if posts else 0
 
     async def _question_sent(self, round_id: int, step_index: int, at: datetime) -> None:
         async def rebase() -> None:

@@ -220,8 +220,10 @@ class Database:
                     ) from None
         elif "timeout" not in parsed.query:
             connect_args["timeout"] = CONNECT_TIMEOUT
+        # A server that restarted leaves dead connections in the pool; checking each one
+        # as it is taken costs a round trip and saves a failed event per dead connection.
         self.engine: AsyncEngine = create_async_engine(
-            self.url, echo=echo, connect_args=connect_args
+            self.url, echo=echo, connect_args=connect_args, pool_pre_ping=not self.is_sqlite
         )
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_connect)

@@ -204,16 +204,16 @@ class Repository:
         return (await self.session.execute(statement)).scalar()
 
     async def claim_inbox(
-        self, now: datetime, lease: timedelta, *, inbox_id: int | None = None, limit: int = 50
+        self, now: datetime, lease: timedelta, *, ids: list[int] | None = None, limit: int = 50
     ) -> list[InboxEntry]:
-        """Take events to work on: one by id (right after it arrived), or those due again."""
+        """Take events to work on: by id (right after they arrived), or those due again."""
         free = (
             InboxRow.done_at.is_(None),
             InboxRow.next_attempt_at <= now,
             or_(InboxRow.claimed_until.is_(None), InboxRow.claimed_until < now),
         )
-        if inbox_id is not None:
-            chosen: Any = InboxRow.id == inbox_id
+        if ids is not None:
+            chosen: Any = InboxRow.id.in_(ids)
         else:
             chosen = InboxRow.id.in_(
                 select(InboxRow.id)

@@ -20,6 +20,8 @@ from urllib.parse import urlencode
 from aiohttp import ClientSession, WSMsgType, web
 from slack_sdk.signature import SignatureVerifier
 
+from tests.platform_limits import slack_refusal
+
 TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-test-token"
 SIGNING_SECRET = "test-signing-secret"
@@ -56,6 +58,7 @@ class FakeSlack:
     faults: list[str] = field(default_factory=list)
     # Refusals for good, as Slack gives them: (method, channel or user) -> error code.
     refusals: dict[tuple[str, str], str] = field(default_factory=dict)
+    post_times: list[float] = field(default_factory=list)  # perf_counter() of each post
     rng: random.Random = field(default_factory=lambda: random.Random(7))
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -98,6 +101,8 @@ class FakeSlack:
         for key in ("blocks", "files", "view", "metadata"):
             if isinstance(args.get(key), str):
                 args[key] = json.loads(args[key])
+        if invalid := slack_refusal(method, args):  # what Slack refuses for its limits
+            return web.json_response({"ok": False, "error": invalid})
         target = str(args.get("channel") or args.get("users") or "")
         if (method, target) in self.refusals:
             async with self._changed:
@@ -173,6 +178,7 @@ class FakeSlack:
                 },
             }
         if method == "chat.postMessage":
+            self.post_times.append(time.perf_counter())
             ts = f"{int(time.time())}.{next(self._ts):06d}"
             return {**ok, "channel": args["channel"], "ts": ts, "message": {"ts": ts}}
         if method in ("conversations.history", "conversations.replies"):

@@ -17,6 +17,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.platform_limits import telegram_refusal
+
 TOKEN = "123456:TEST-token"
 BOT = {"id": 999, "is_bot": True, "first_name": "dialoogbot", "username": "dialoogbot_test_bot"}
 USERS = {
@@ -34,6 +36,8 @@ class FakeTelegram:
     updates: list[dict[str, Any]] = field(default_factory=list)
     failures: dict[str, list[int]] = field(default_factory=dict)
     admins: set[int] = field(default_factory=set)
+    left: set[int] = field(default_factory=set)  # users no longer in the group
+    blocked: set[int] = field(default_factory=set)  # users the bot may not write to
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -122,6 +126,16 @@ class FakeTelegram:
             return web.json_response(body, status=429)
         if method == "getUpdates":
             return web.json_response({"ok": True, "result": await self._get_updates(args)})
+        if method == "sendMessage" and int(args["chat_id"]) in self.blocked:
+            await self._record(f"{method}:403", args)
+            body = {
+                "ok": False,
+                "error_code": 403,
+                "description": "Forbidden: bot can't initiate conversation with a user",
+            }
+            return web.json_response(body, status=403)
+        if invalid := telegram_refusal(method, args):  # what Telegram refuses for its limits
+            return web.json_response(invalid, status=400)
         result = self._answer(method, args)
         await self._record(method, args)
         return web.json_response({"ok": True, "result": result})
@@ -152,6 +166,7 @@ class FakeTelegram:
         if method == "getChatMember":
             user = int(args["user_id"])
             status = "creator" if user in self.admins else "member"
+            status = "left" if user in self.left else status
             who = next(u for u in USERS.values() if u["id"] == user)
             return {"status": status, "user": who, "is_anonymous": False}
         if method in ("sendMessage", "sendDocument"):

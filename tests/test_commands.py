@@ -195,7 +195,7 @@ def test_without_a_clock_begin_is_only_read() -> None:
     [
         ("/dialoog start tempo=800d", f"‘tempo=800d’ {TOO_LONG}"),
         ("/dialoog start tempo=1000000h", f"‘tempo=1000000h’ {TOO_LONG}"),
-        ("/dialoog start begin=9999-12-30 dagen=ma", "vallen te weinig schooldagen"),
+        ("/dialoog start begin=9999-12-30 dagen=ma", "kies een datum van vandaag"),
     ],
 )
 async def test_a_start_beyond_the_bounds_is_answered_and_starts_nothing(

@@ -62,6 +62,6 @@ def test_the_manifest_asks_for_what_the_adapter_uses() -> None:
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert scopes == {
         "commands", "chat:write", "app_mentions:read", "channels:history",
-        "groups:history", "users:read", "im:write", "files:write",
+        "groups:history", "im:history", "users:read", "im:write", "files:write",
     }  # fmt: skip
     assert manifest["settings"]["socket_mode_enabled"] is True

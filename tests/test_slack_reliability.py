@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
 
 from adapters.slack import translate
+from bot.scheduler import wake
 from storage.db import Database
 from storage.repository import Repository
+from tests.dbproxy import CuttableProxy
 from tests.fakes import FakeClock
 from tests.slack_harness import CHANNEL, Harness, kind, open_slack, reply
 
@@ -26,6 +30,7 @@ async def started(slack: Harness, options: str = "") -> str:
     """Start a round over HTTP; the ts of its opening question."""
     assert await slack.send.command("UANNA", CHANNEL, f"start {options}") == 200
     await slack.fake.wait_for(lambda: len(slack.questions()) == 1)
+    await slack.adapter.idle()  # and recorded, so replies to it can be matched
     return str(slack.questions()[0]["_ts"])
 
 
@@ -97,18 +102,34 @@ async def test_people_and_channels_slack_refuses_never_stop_a_round(
         assert sum("kon niet in het kanaal" in t for t in to_bram) == 1  # the archived channel
 
 
-async def test_an_event_slack_sends_while_the_database_is_away_is_refused_then_kept(
-    db: Database, clock: FakeClock, tmp_path: Path
+@pytest.mark.postgres
+async def test_events_slack_sends_while_the_database_is_stopped_are_refused_then_kept(
+    database_url: str, db: Database, clock: FakeClock
 ) -> None:
-    async with open_slack(db, clock) as slack:
-        opening = await started(slack)
-        away = Database(f"sqlite+aiosqlite:///{tmp_path}")  # a directory: cannot be opened
-        slack.service.db = away
-        answer = reply("UBRAM", opening, "Tijdens de storing", "80.1")
-        assert await slack.send.event(answer, event_id="EvDown") == 500  # Slack will retry
-        slack.service.db = db
-        await away.close()
-        retried = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"}
-        assert await slack.send.event(answer, event_id="EvDown", **retried) == 200
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the database is cut off through a TCP relay in front of PostgreSQL")
+    target = make_url(database_url)
+    assert target.host is not None
+    assert target.port is not None
+    proxy = await CuttableProxy(target.host, target.port).start()
+    relayed = Database(target.set(port=proxy.port).render_as_string(hide_password=False))
+    async with open_slack(relayed, clock) as slack:
+        opening = await started(slack, "tempo=1h")
+        await proxy.cut()
+        answers = [reply(f"U{n}", opening, f"Tijdens de storing {n}", f"80.{n}") for n in range(5)]
+        statuses = [await slack.send.event(a, event_id=f"EvDown{n}") for n, a in enumerate(answers)]
+        assert statuses == [500] * 5  # not acknowledged, so Slack delivers them again
+        clock.advance(hours=1)
+        await wake(slack.service, slack.adapter.deliver, asyncio.Lock())  # logs, goes on
+        await proxy.start()
+        for n, answer in enumerate(answers):  # Slack's retries, until one is acknowledged
+            retried = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"}
+            status = await slack.send.event(answer, event_id=f"EvDown{n}", **retried)
+            assert status == 200
         await slack.adapter.idle()
-        assert await kept_answers(db) == ["Tijdens de storing"]
+        assert sorted(await kept_answers(db)) == [f"Tijdens de storing {n}" for n in range(5)]
+        await slack.service.tick()
+        await slack.adapter.deliver()
+        assert len(slack.questions()) == 2  # and the round goes on
+    await relayed.close()
+    await proxy.cut()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +11,10 @@ from typing import Any
 import pytest
 from aiohttp import ClientSession, web
 
+from adapters.local.channel import person
 from adapters.telegram.app import TelegramAdapter, TelegramSettings
+from adapters.telegram.translate import link_key, private_start
+from bot.model import ChannelRef, CommandGiven
 from bot.service import DialogueService
 from storage.db import Database
 from tests.conftest import make_service
@@ -65,11 +68,13 @@ async def telegram(db: Database, clock: FakeClock) -> AsyncIterator[Harness]:
         sleep=no_real_wait,
     )  # fmt: skip
     await adapter.start()
-    assert adapter.application.updater is not None
-    await adapter.application.updater.start_polling(poll_interval=0)
+    polling = asyncio.get_running_loop().create_task(adapter.poll(long_poll=0))
     try:
         yield Harness(fake, adapter, service, clock, waits)
     finally:
+        polling.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await polling
         await adapter.stop()
         await runner.cleanup()
 
@@ -160,15 +165,8 @@ async def test_the_webhook_checks_the_secret_and_handles_a_redelivery_once(
         make_service(db, clock),
         TelegramSettings(bot_token=TOKEN, webhook_secret="geheim", api_url=url),
     )
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     await adapter.start()
-    assert adapter.application.updater is not None
-    await adapter.application.updater.start_webhook(
-        listen="127.0.0.1", port=port, url_path="telegram", webhook_url="https://example.org/telegram",
-        secret_token="geheim",
-    )  # fmt: skip
+    hook_runner, hook_url = await _serve(adapter.webhook())
     try:
         update = {
             "update_id": 41,
@@ -178,7 +176,7 @@ async def test_the_webhook_checks_the_secret_and_handles_a_redelivery_once(
                 "entities": [{"type": "bot_command", "offset": 0, "length": 8}],
             },
         }  # fmt: skip
-        hook = f"http://127.0.0.1:{port}/telegram"
+        hook = f"{hook_url}/telegram"
         secret = {"X-Telegram-Bot-Api-Secret-Token": "geheim"}
         async with ClientSession() as session:
             async with session.post(hook, json=update) as refused:
@@ -191,6 +189,60 @@ async def test_the_webhook_checks_the_secret_and_handles_a_redelivery_once(
         assert sum("Ronde 1 is gestart" in r for r in replies) == 1
         assert not any("Hier loopt al een ronde" in r for r in replies)
     finally:
+        await hook_runner.cleanup()
         with contextlib.suppress(Exception):
             await adapter.stop()
         await runner.cleanup()
+
+
+def private_link(t: Harness) -> str:
+    link = str(t.questions()[-1]["reply_markup"]["inline_keyboard"][0][0]["url"])
+    return link.split("start=")[1]
+
+
+async def test_private_answer_links_are_signed_and_only_for_members(telegram: Harness) -> None:
+    await telegram.say("anna", "/dialoog start")
+    sara = USERS["sara"]["id"]
+    good = private_link(telegram)
+    round_id, step, signature = good[1:].split("_", 2)
+    forged = [
+        f"p{round_id}_{step}",  # the old, unsigned shape
+        f"p{round_id}_{int(step) + 1}_{signature}",  # another step, same signature
+        f"p{int(round_id) + 1}_{step}_{signature}",  # a guessed round
+    ]
+    for start in forged:
+        await telegram.say("sara", f"/start {start}", chat=sara)
+        assert "hoort niet bij een vraag" in telegram.fake.sent(sara)[-1]["text"]
+    telegram.fake.left.add(sara)  # the real link, opened by someone not in the group
+    await telegram.say("sara", f"/start {good}", chat=sara)
+    assert "hoort niet bij een vraag" in telegram.fake.sent(sara)[-1]["text"]
+    telegram.fake.left.clear()
+    await telegram.say("sara", f"/start {good}", chat=sara)
+    assert "force_reply" in telegram.fake.sent(sara)[-1]["reply_markup"]
+
+
+async def test_a_link_to_a_round_of_another_platform_is_refused(
+    telegram: Harness, db: Database
+) -> None:
+    other = ChannelRef("local", "team")
+    await telegram.service.handle(CommandGiven(other, person("Anna"), "start"))
+    key = link_key(TOKEN)
+    sara = USERS["sara"]["id"]
+    await telegram.say("sara", f"/start {private_start(1, 0, key)}", chat=sara)
+    assert "hoort niet bij een vraag" in telegram.fake.sent(sara)[-1]["text"]
+
+
+async def test_a_member_without_a_private_chat_never_stops_the_round(telegram: Harness) -> None:
+    await telegram.say("anna", "/dialoog start tempo=1h")
+    await telegram.say("sara", "ik doe mee", reply_to=telegram.questions()[-1]["_message"])
+    telegram.fake.blocked.add(USERS["sara"]["id"])
+    for _hour in range(3):
+        telegram.clock.advance(minutes=45)
+        await telegram.service.tick()
+        await telegram.adapter.deliver()
+        telegram.clock.advance(minutes=15)
+        await telegram.service.tick()
+        await telegram.adapter.deliver()
+    assert len(telegram.questions()) == 4  # the group's round went on
+    to_anna = [m["text"] for m in telegram.fake.sent(USERS["anna"]["id"])]
+    assert sum("privébericht" in t for t in to_anna) == 1  # told once, about Sara

@@ -151,6 +151,10 @@ class SlackAdapter:
             process_before_response=True,
         )
         self._tasks: set[asyncio.Task[None]] = set()
+        self._received: list[int] = []
+        self._working_off = False
+        self._delivering = False
+        self._deliver_again = False
         self._names: dict[str, str] = {}
         self._busy = 0
         self._quiet = asyncio.Condition()
@@ -239,12 +243,38 @@ class SlackAdapter:
         inbox_id = await self.service.receive(event)
         if inbox_id is None:
             return None  # a redelivery of an event kept before
+        self._received.append(inbox_id)
+        return self._work_off
 
-        async def work_off() -> None:
-            if await self.service.process(inbox_id):
+    async def _work_off(self) -> None:
+        """Work off what was received, in batches: one runs at a time, and events that
+        arrive meanwhile are taken by the running one (no await between its last look
+        and its end, so none is left behind)."""
+        if self._working_off:
+            return
+        self._working_off = True
+        try:
+            while self._received:
+                batch, self._received = self._received, []
+                if await self.service.process(*batch):
+                    self._background(self._deliver_now)
+        finally:
+            self._working_off = False
+
+    async def _deliver_now(self) -> None:
+        """Deliver, at most one run at a time; a request during a run asks for one more."""
+        if self._delivering:
+            self._deliver_again = True
+            return
+        self._delivering = True
+        try:
+            again = True
+            while again:
+                self._deliver_again = False
                 await self.deliver()
-
-        return work_off
+                again = self._deliver_again
+        finally:
+            self._delivering = False
 
     @asynccontextmanager
     async def working(self) -> AsyncIterator[None]:

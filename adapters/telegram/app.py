@@ -9,6 +9,7 @@ and sends the message once.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import warnings
 from collections import deque
@@ -17,6 +18,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlparse
 
+from aiohttp import web
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from telegram import (
@@ -28,7 +30,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatMemberStatus, ParseMode
-from telegram.error import BadRequest, Forbidden, RetryAfter
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -63,6 +65,7 @@ from bot.service import DialogueService
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+ALLOWED_UPDATES = ["message", "edited_message"]
 
 
 class TelegramSettings(BaseSettings):
@@ -145,6 +148,8 @@ class TelegramAdapter:
         self.application.add_handler(TypeHandler(Update, self._on_done), group=99)
         # the latest update ids worked on, for shutdown and tests to wait for
         self._handled: deque[int] = deque(maxlen=1000)
+        self._unkept: set[int] = set()
+        self.sleep = sleep
         self._progress = asyncio.Condition()
 
     @property
@@ -162,12 +167,12 @@ class TelegramAdapter:
             update, context.args or [], await self._is_admin(message.chat.id, user.id)
         )
         if event is not None:
-            await self._handle(event)
+            await self._handle(event, update.update_id)
 
     async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         event = translate.answer(update)
         if event is not None:
-            await self._handle(event)
+            await self._handle(event, update.update_id)
 
     async def _on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """``/start p12_3_<signature>`` in a private chat: ask that question here.
@@ -236,13 +241,19 @@ class TelegramAdapter:
             return False
         return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
-    async def _handle(self, event: InboundEvent) -> None:
+    async def _handle(self, event: InboundEvent, update_id: int) -> None:
         """Keep the event, work it off, deliver what it queued.
 
-        A failure after the event was kept leaves it in the inbox; the scheduler works
-        it off again, so nothing is dropped.
+        An update whose event cannot be kept is remembered as such, so the polling loop
+        (or the webhook) does not confirm it to Telegram and it comes again. A failure
+        after the event was kept leaves it in the inbox; the scheduler works it off.
         """
-        inbox_id = await self.service.receive(event)
+        try:
+            inbox_id = await self.service.receive(event)
+        except Exception:
+            log.exception("could not keep Telegram update %s; it will come again", update_id)
+            self._unkept.add(update_id)
+            return
         if inbox_id is None:
             return
         try:
@@ -365,14 +376,77 @@ class TelegramAdapter:
             [BotCommand("dialoog", "Dialogue round: start, status, summary, help")]
         )
 
+    async def take(self, update: Update) -> bool:
+        """Work on one update; False if its event could not be kept (do not confirm it)."""
+        await self.application.process_update(update)
+        if update.update_id in self._unkept:
+            self._unkept.discard(update.update_id)
+            return False
+        return True
+
+    async def poll(self, *, long_poll: int = 30) -> None:
+        """Long polling that confirms an update to Telegram only once it is kept.
+
+        python-telegram-bot's Updater confirms updates (by asking for the next offset)
+        before they are handled, so one that arrives while the database is away would be
+        gone. Here the offset moves past an update only after ``take`` kept it; an
+        update that could not be kept is fetched again after a pause.
+        """
+        offset: int | None = None
+        pause = 1.0
+        while True:
+            try:
+                updates = await self.bot.get_updates(
+                    offset=offset, timeout=long_poll, allowed_updates=ALLOWED_UPDATES
+                )
+            except TelegramError as exc:
+                log.warning("fetching updates failed (%s); trying again in %.0f s", exc, pause)
+                await self.sleep(pause)
+                pause = min(pause * 2, 60)
+                continue
+            for update in updates:
+                if not await self.take(update):
+                    log.warning("update %s not kept; fetching it again", update.update_id)
+                    await self.sleep(pause)
+                    pause = min(pause * 2, 60)
+                    break
+                offset = update.update_id + 1
+            else:
+                pause = 1.0
+
+    def webhook(self) -> web.Application:
+        """The webhook endpoint: Telegram's secret checked, 200 only for a kept update.
+
+        Telegram delivers an update again when it does not get a 2xx; a body that can
+        never be read is answered 200 and logged, since sending it again cannot help.
+        """
+        secret = self.settings.webhook_secret
+        if secret is None:
+            raise RuntimeError("TELEGRAM_WEBHOOK_SECRET is needed for webhooks")
+        expected = secret.get_secret_value()
+
+        async def receive(request: web.Request) -> web.Response:
+            given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+            if not hmac.compare_digest(given.encode(), expected.encode()):
+                return web.Response(status=403)
+            try:
+                update = Update.de_json(await request.json(), self.bot)
+            except (ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
+                log.warning("unreadable webhook update, answered and dropped: %r", exc)
+                return web.Response(status=200)
+            if update is None or await self.take(update):
+                return web.Response(status=200)
+            return web.Response(status=500)
+
+        app = web.Application()
+        app.router.add_post("/{path:.*}", receive)
+        return app
+
     async def run_polling(self) -> None:
         await self.start()
-        assert self.application.updater is not None
-        await self.application.updater.start_polling(
-            allowed_updates=["message", "edited_message"], drop_pending_updates=False
-        )
+        await self.bot.delete_webhook(drop_pending_updates=False)
         try:
-            await asyncio.Event().wait()
+            await self.poll()
         finally:
             await self.stop()
 
@@ -381,15 +455,17 @@ class TelegramAdapter:
         if secret is None:
             raise RuntimeError("TELEGRAM_WEBHOOK_SECRET is needed for webhooks")
         await self.start()
-        assert self.application.updater is not None
-        path = urlparse(url).path.strip("/") or "telegram"
-        await self.application.updater.start_webhook(
-            listen=listen, port=port, url_path=path, webhook_url=url,
-            secret_token=secret.get_secret_value(), allowed_updates=["message", "edited_message"],
-        )  # fmt: skip
+        runner = web.AppRunner(self.webhook(), access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, listen, port).start()
+        await self.bot.set_webhook(
+            url, secret_token=secret.get_secret_value(), allowed_updates=ALLOWED_UPDATES
+        )
+        log.info("listening for Telegram on %s:%s (%s)", listen, port, urlparse(url).path)
         try:
             await asyncio.Event().wait()
         finally:
+            await runner.cleanup()
             await self.stop()
 
 

@@ -1,14 +1,22 @@
-"""Neutral contents → Telegram HTML messages, escaped and cut below 4,096 characters.
+"""Neutral contents → Telegram HTML messages, escaped and split below Telegram's limit.
 
 Every piece of user text passes through ``html.escape``, so no answer can inject markup
-or break a message ("can't parse entities"). Telegram counts the limit after entity
-parsing, so messages are packed by visible length; a long answer is cut before escaping,
-never inside an entity.
+or break a message ("can't parse entities"). Telegram refuses a message of more than
+4,096 characters "after entities parsing" (Bot API, sendMessage): what is left once the
+tags are taken out and the entities decoded, counted in UTF-16 code units, so an emoji
+outside the Basic Multilingual Plane counts twice. Messages are packed by that visible
+length, with a margin; a long text is split before escaping, so never inside a tag or an
+entity, and over several messages rather than cut. Only labels (a step's title, a name)
+are shortened, with an ellipsis.
 """
 
 from __future__ import annotations
 
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Callable
 from html import escape
+from itertools import accumulate
 
 from bot.i18n import _
 from bot.outbound import NoticePost, QuestionPost, ReminderPost
@@ -16,67 +24,200 @@ from bot.render import reminder_text
 from bot.summary import Summary, SummaryItem
 from bot.texts import moment
 
-LIMIT = 4000  # below Telegram's 4,096, leaving room for the tags' own characters
-PIECE = 3000
+LIMIT = 4000  # visible UTF-16 code units per message: Telegram's 4,096, with a margin
+PIECE = 3000  # the most one unit's text holds, so a name in front of it still fits
+ENTITY_LIMIT = 100  # Telegram formats at most 100 entities (here: tags) per message
+NAME_LIMIT = 130  # characters of a person's name where it labels an answer
+LABEL_LIMIT = 200  # a title: a step's label and role, the card's title
+NOTE_LIMIT = 1000  # a line in italics under a question: the invitation, a hint
 
-Unit = tuple[str, int]  # (html, visible length)
+ELLIPSIS = "…"
+
+Unit = tuple[str, int]  # (html, visible length in UTF-16 code units)
+
+
+def utf16(text: str) -> int:
+    """The length Telegram counts: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _weight(char: str) -> int:
+    return 2 if ord(char) > 0xFFFF else 1
+
+
+def split_text(text: str, limit: int = PIECE) -> list[str]:
+    """Consecutive pieces of ``text`` of at most ``limit`` visible units, none of them blank.
+
+    A piece ends after a line break, else after a space, in its second half when there is
+    one, so words stay whole; only a word longer than half the limit is cut, and never
+    inside a character sequence (combining accent, emoji joined with U+200D). A line
+    break where a piece ends is left out, because ``pack`` joins units with one. Blank
+    pieces carry nothing to see (Telegram refuses an empty message), so they are dropped.
+    """
+    totals = list(accumulate(map(_weight, text)))
+    pieces: list[str] = []
+    start = 0
+    while start < len(text):
+        base = totals[start - 1] if start else 0
+        end = max(bisect_right(totals, base + limit), start + 1)
+        piece_end = end
+        if end < len(text):
+            end = piece_end = _break(text, start, end)
+            if text[end - 1] == "\n":
+                piece_end = end - 1
+        piece = text[start:piece_end]
+        if piece.strip():
+            pieces.append(piece)
+        start = end
+    return pieces
+
+
+def _break(text: str, start: int, end: int) -> int:
+    half = start + (end - start) // 2
+    for separator in ("\n", " "):
+        at = text.rfind(separator, half, end)
+        if at >= 0:
+            return at + 1
+    cut = end
+    while cut > half and _joins(text, cut):
+        cut -= 1
+    return cut if cut > half else end
+
+
+def _joins(text: str, at: int) -> bool:
+    """Whether ``text[at]`` belongs to the character before it."""
+    char = text[at]
+    return (
+        bool(unicodedata.combining(char))
+        or char in "\u200d\ufe0f\ufe0e"
+        or text[at - 1] == "\u200d"
+        or 0x1F3FB <= ord(char) <= 0x1F3FF  # skin tone
+    )
+
+
+def shorten(text: str, limit: int) -> str:
+    """A label that fits ``limit``: whole, or cut with an ellipsis."""
+    if utf16(text) <= limit:
+        return text
+    totals = list(accumulate(map(_weight, text)))
+    return text[: bisect_right(totals, limit - 1)].rstrip() + ELLIPSIS
+
+
+def longest_fitting(text: str, fits: Callable[[str], bool]) -> str:
+    """``text`` whole if it fits, else its longest beginning (with an ellipsis) that does.
+
+    For a text that has to stay within one message; the reader sees the ellipsis.
+    """
+    if fits(text):
+        return text
+    low, high = 0, len(text)  # text[:low] + … fits (or low is 0); text[:high] + … does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        if fits(text[:middle].rstrip() + ELLIPSIS):
+            low = middle
+        else:
+            high = middle
+    return text[:low].rstrip() + ELLIPSIS
+
+
+def name(person: str) -> str:
+    """A name labels an answer, so a very long one is shortened rather than split.
+
+    Counted in characters as typed, not in UTF-16 units, so that any full name Telegram
+    allows (a first and a last name of up to 64 characters each) stays whole.
+    """
+    if len(person) <= NAME_LIMIT:
+        return person
+    return person[: NAME_LIMIT - 1].rstrip() + ELLIPSIS
 
 
 def text_units(text: str, style: str | None = None) -> list[Unit]:
-    pieces = [text[i : i + PIECE] for i in range(0, len(text), PIECE)] or [""]
+    """``text`` as units of at most ``PIECE`` visible units each; a blank text is a blank line."""
+    pieces = split_text(text)
+    if not pieces:
+        return [("", 0)]
     if style is None:
-        return [(escape(p), len(p)) for p in pieces]
-    return [(f"<{style}>{escape(p)}</{style}>", len(p)) for p in pieces]
+        return [(escape(p), utf16(p)) for p in pieces]
+    return [(f"<{style}>{escape(p)}</{style}>", utf16(p)) for p in pieces]
 
 
 def pack(units: list[Unit]) -> list[str]:
-    """Join units with newlines into as few messages as fit."""
+    """Join units with newlines into as few messages as fit.
+
+    A message holds at most ``LIMIT`` visible units, newlines included, and
+    ``ENTITY_LIMIT`` tags; it never starts with a blank unit, so no message is blank.
+    """
     messages: list[str] = []
     current: list[str] = []
-    size = 0
+    size = entities = 0
     for html, visible in units:
-        if current and size + visible + 1 > LIMIT:
+        if not current and not html.strip():
+            continue
+        tags = html.count("</")
+        if current and (size + 1 + visible > LIMIT or entities + tags > ENTITY_LIMIT):
             messages.append("\n".join(current))
-            current, size = [], 0
+            current, size, entities = [], 0, 0
+            if not html.strip():
+                continue
+        size += visible + (1 if current else 0)
+        entities += tags
         current.append(html)
-        size += visible + 1
     if current:
         messages.append("\n".join(current))
     return messages
 
 
 def question(q: QuestionPost, *, dm_hint: str | None = None) -> str:
-    title = f"{q.label} · {q.role}" if q.role and q.kind == "question" else q.label
+    title = shorten(
+        f"{q.label} · {q.role}" if q.role and q.kind == "question" else q.label, LABEL_LIMIT
+    )
     meta = _("Stap {n} van {total}").format(n=q.step_number, total=q.step_count)
     if q.answer_until:
         meta += " · " + _("antwoorden tellen mee tot {when}").format(
             when=moment(q.answer_until, q.timezone)
         )
     meta += " · " + _("antwoord met ‘beantwoorden’ op dit bericht")
-    units = [*text_units(title, "b"), *text_units(q.text)]
-    if q.invitation:
-        units += text_units(q.invitation, "i")
-    units += text_units(meta, "i")
-    if dm_hint:
-        units += text_units(dm_hint, "i")
-    return pack(units)[0]
+
+    def units(text: str) -> list[Unit]:
+        made = [*text_units(title, "b"), *text_units(text)]
+        if q.invitation:
+            made += text_units(shorten(q.invitation, NOTE_LIMIT), "i")
+        made += text_units(meta, "i")
+        if dm_hint:
+            made += text_units(shorten(dm_hint, NOTE_LIMIT), "i")
+        return made
+
+    # A card's question is a few sentences; one too long for a message loses its end to
+    # an ellipsis rather than the whole question to a refusal.
+    body = longest_fitting(q.text, lambda text: len(pack(units(text))) == 1)
+    return pack(units(body))[0]
 
 
 def notice(n: NoticePost) -> list[str]:
-    return pack(text_units(n.text))
+    return pack(text_units(n.text)) or [ELLIPSIS]
 
 
 def reminder(r: ReminderPost) -> str:
-    return pack(text_units(reminder_text(r)))[0]
+    def units(text: str) -> list[Unit]:
+        return text_units(reminder_text(r.model_copy(update={"text": text})))
+
+    # The reminder quotes the question, which stands in full in the group; a quote too
+    # long for one message ends in an ellipsis.
+    quoted = longest_fitting(r.text, lambda text: len(pack(units(text))) == 1)
+    return pack(units(quoted))[0]
 
 
 def summary(s: Summary) -> list[str]:
-    title = (_("Samenvatting") if s.final else _("Tussenstand")) + f": {s.card_title}"
+    title = shorten(
+        (_("Samenvatting") if s.final else _("Tussenstand")) + f": {s.card_title}", LABEL_LIMIT
+    )
     meta = _("Ronde {id} · deelnemers: {n} · stappen gesteld: {asked}").format(
         id=s.round_id, n=s.participant_count, asked=s.steps_asked
     )
     if s.anonymous:
         meta += " · " + _("anoniem")
+    if s.stopped_early:
+        meta += " · " + _("voortijdig gestopt; dit is alles wat gegeven is")
     units = [*text_units(title, "b"), *text_units(meta, "i"), ("", 0)]
     units += text_units(_("Uitkomst van het gesprek"), "b")
     for item in [s.droomvraag, *s.evaluation]:
@@ -91,7 +232,7 @@ def summary(s: Summary) -> list[str]:
         for p in s.participation:
             units += text_units(
                 _("{name}: {n} van {asked} stappen beantwoord").format(
-                    name=p.name, n=p.answered, asked=p.asked
+                    name=name(p.name), n=p.answered, asked=p.asked
                 )
             )
     return pack(units)
@@ -99,7 +240,11 @@ def summary(s: Summary) -> list[str]:
 
 def _item(item: SummaryItem) -> list[Unit]:
     title = f"{item.label} · {item.role}" if item.role and item.kind == "question" else item.label
-    units: list[Unit] = [("", 0), *text_units(title, "b"), *text_units(item.question, "i")]
+    units: list[Unit] = [
+        ("", 0),
+        *text_units(shorten(title, LABEL_LIMIT), "b"),
+        *text_units(item.question, "i"),
+    ]
     if item.state == "skipped":
         return [*units, *text_units(_("Overgeslagen."))]
     if not item.answers:
@@ -108,9 +253,13 @@ def _item(item: SummaryItem) -> list[Unit]:
         marks = (" " + _("(privé gegeven)") if answer.private else "") + (
             " " + _("(aangepast)") if answer.edited else ""
         )
-        prefix = text_units(f"{answer.author}: ", "b") if answer.author else [("• ", 2)]
+        if answer.author:
+            who = name(answer.author) + ": "
+            prefix: Unit = (f"<b>{escape(who)}</b>", utf16(who))
+        else:
+            prefix = ("• ", 2)
         body = text_units(answer.text + marks)
         first_html, first_len = body[0]
-        units.append((prefix[0][0] + first_html, prefix[0][1] + first_len))
+        units.append((prefix[0] + first_html, prefix[1] + first_len))
         units += body[1:]
     return units
