@@ -45,6 +45,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
+def postgres_url(postgres_cluster: Any) -> str:
+    """A fresh database on the throwaway PostgreSQL, for tests only PostgreSQL can run."""
+    name = f"test_{next(_db_names)}"
+    postgres_cluster.create_database(name)
+    return str(postgres_cluster.dsn(dbname=name).render_as_string(hide_password=False))
+
+
+@pytest.fixture
 async def db(database_url: str) -> AsyncIterator[Database]:
     database = Database(database_url)
     await database.migrate()

@@ -172,10 +172,9 @@ def check_every_round(fake: FakeSlack) -> Counter[str]:
 
 @pytest.mark.postgres
 async def test_three_processes_on_one_postgresql_post_every_step_once(
-    database_url: str, tmp_path: Path
+    postgres_url: str, tmp_path: Path
 ) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("several processes share a PostgreSQL database")
+    database_url = postgres_url
     async with fake_slack() as (fake, api_url), ClientSession() as session:
         with bots(3, database_url, api_url, tmp_path) as running:
             for bot in running:  # started together, on a fresh database

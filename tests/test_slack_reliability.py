@@ -104,11 +104,12 @@ async def test_people_and_channels_slack_refuses_never_stop_a_round(
 
 @pytest.mark.postgres
 async def test_events_slack_sends_while_the_database_is_stopped_are_refused_then_kept(
-    database_url: str, db: Database, clock: FakeClock
+    postgres_url: str, clock: FakeClock
 ) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("the database is cut off through a TCP relay in front of PostgreSQL")
-    target = make_url(database_url)
+    """The database is cut off through a TCP relay in front of PostgreSQL."""
+    db = Database(postgres_url)
+    await db.migrate()
+    target = make_url(postgres_url)
     assert target.host is not None
     assert target.port is not None
     proxy = await CuttableProxy(target.host, target.port).start()
@@ -133,3 +134,15 @@ async def test_events_slack_sends_while_the_database_is_stopped_are_refused_then
         assert len(slack.questions()) == 2  # and the round goes on
     await relayed.close()
     await proxy.cut()
+    await db.close()
+
+
+async def test_an_answer_with_a_lone_surrogate_is_kept_readably(
+    db: Database, clock: FakeClock
+) -> None:
+    async with open_slack(db, clock) as slack:
+        opening = await started(slack)
+        broken = reply("UBRAM", opening, "half \ud800 emoji", "90.1")  # JSON may carry this
+        assert await slack.send.event(broken) == 200
+        await slack.adapter.idle()
+        assert await kept_answers(db) == ["half \ufffd emoji"]

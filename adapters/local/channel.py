@@ -91,16 +91,14 @@ class LocalChannel:
     # --- the adapter side: the bot speaks ----------------------------------------------
 
     async def send(self, channel: ChannelRef, content: Content, parts: Parts) -> str:
+        if isinstance(content, ReplyPost):  # said to one person: nobody replies to it
+            self.replies.append(content)
+            prefix = f"dialoogbot → alleen voor {content.name}" if content.private else "dialoogbot"
+            self.out(_indent(prefix, str(plain(content.text))))
+            return "reply"
         bot_ids, _user_ids = await self._ids()
         message_id = f"b{next(bot_ids)}"
         match content:
-            case ReplyPost():
-                self.replies.append(content)
-                prefix = (
-                    f"dialoogbot → alleen voor {content.name}" if content.private else "dialoogbot"
-                )
-                self.out(_indent(prefix, str(plain(content.text))))
-                return message_id
             case ReminderPost() | DirectNotice():
                 label = f"dialoogbot → privé aan {content.name} [{message_id}]"
             case _:
