@@ -162,9 +162,10 @@ async def main() -> None:
         base = timed("json", 20, lambda: json.dumps(texts))
         print(row(f"summary compile+render ({len(full.answers)} answers)", ours, base))
 
-        ours = timed("tick", 200, lambda: engine.tick(full, now, card))
+        due = full.next_due or now
+        ours = timed("tick", 200, lambda: engine.tick(full, due, card))
         base = timed("copy", 200, lambda: tuple(list(full.steps)))
-        print(row("engine tick on a full round", ours, base))
+        print(row("engine tick posting the next step", ours, base))
 
         tracemalloc.start()
         async with service.db.transaction() as session:

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.batching import GroupCommit
 from bot.clock import Clock
 from bot.i18n import _
 from bot.model import ChannelRef
@@ -46,6 +47,8 @@ MAX_ATTEMPTS = 12
 BATCH = 100
 CONCURRENCY = 16
 WAVES = 20
+# A question that reached its channel this much later than decided moves the round on.
+REBASE_AFTER = timedelta(seconds=5)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -78,6 +81,7 @@ class Delivery:
         self.question_sent = question_sent
         self.lease = lease
         self.limit = asyncio.Semaphore(CONCURRENCY)
+        self._recording = GroupCommit(self._record)
 
     async def deliver(self, platform: str, send: Sender, *, channel_id: str | None = None) -> int:
         """Send what is due for ``platform`` (optionally one channel's only); returns how
@@ -94,6 +98,12 @@ class Delivery:
             results = await asyncio.gather(*(self._bounded(m, send) for m in batch))
             sent += sum(results)
         return sent
+
+    async def _record(self, sent: Sequence[tuple[PendingMessage, str, datetime]]) -> list[bool]:
+        """Record deliveries, several in one commit when they finish together."""
+        async with self.db.transaction() as session:
+            repo = Repository(session)
+            return [await repo.mark_sent(m, message_id, at) for m, message_id, at in sent]
 
     async def _bounded(self, message: PendingMessage, send: Sender) -> int:
         async with self.limit:
@@ -121,8 +131,7 @@ class Delivery:
             heartbeat.cancel()
         now = self.clock.now()
         try:
-            async with self.db.transaction() as session:
-                recorded = await Repository(session).mark_sent(message, message_id, now)
+            recorded = await self._recording.submit((message, message_id, now))
         except Exception:
             # Sent, but not recorded (the database went away): when the claim runs out
             # it is sent again, after looking for it where the platform allows.
@@ -132,7 +141,8 @@ class Delivery:
             log.warning("outbox message %s was sent after its claim ran out", message.id)
             return 0
         content = message.content
-        if isinstance(content, QuestionPost) and self.question_sent is not None:
+        late = now - message.created_at > REBASE_AFTER
+        if isinstance(content, QuestionPost) and self.question_sent is not None and late:
             try:
                 await self.question_sent(content.round_id, content.step_index, now)
             except Exception:

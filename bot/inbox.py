@@ -2,8 +2,7 @@
 
 Keeping an event must be durable before the platform hears "got it", and that costs a
 commit (on SQLite a sync to disk). Events that arrive together are therefore kept
-together: whoever finds no write under way starts one, and everything that arrives
-while it runs goes into the next (group commit). Working them off is batched the same
+together, in one commit (``bot.batching``). Working them off is batched the same
 way, each event inside its own savepoint, so one bad event rolls back alone and the
 others of its batch still count.
 
@@ -14,13 +13,13 @@ of attempts it is closed with the error kept beside it, for an operator to look 
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
+from bot.batching import GroupCommit
 from bot.clock import Clock
 from bot.model import InboundEvent
 from storage.db import Database
@@ -49,8 +48,7 @@ class Inbox:
         self.clock = clock
         self.apply = apply
         self.lease = lease
-        self._waiting: list[tuple[InboundEvent, asyncio.Future[int | None]]] = []
-        self._writing: asyncio.Task[None] | None = None
+        self._keeping = GroupCommit(self._keep)
 
     async def receive(self, event: InboundEvent) -> int | None:
         """Keep ``event``; its inbox id, or None when this delivery was kept before.
@@ -58,34 +56,15 @@ class Inbox:
         Raises when it cannot be kept (the database is away): the caller must then not
         acknowledge, so the platform delivers the event again.
         """
-        kept: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
-        self._waiting.append((event, kept))
-        if self._writing is None:
-            self._writing = asyncio.get_running_loop().create_task(self._write_all())
-        return await kept
+        return await self._keeping.submit(event)
 
-    async def _write_all(self) -> None:
-        try:
-            while self._waiting:
-                batch, self._waiting = self._waiting[:BATCH], self._waiting[BATCH:]
-                try:
-                    now = self.clock.now()
-                    async with self.db.transaction() as session:
-                        repo = Repository(session)
-                        ids = [
-                            await repo.receive(e.channel.platform, e.event_id, encode(e), now)
-                            for e, _kept in batch
-                        ]
-                except Exception as exc:
-                    for _event, kept in batch:
-                        if not kept.done():
-                            kept.set_exception(exc)
-                    continue
-                for (_event, kept), inbox_id in zip(batch, ids, strict=True):
-                    if not kept.done():
-                        kept.set_result(inbox_id)
-        finally:
-            self._writing = None
+    async def _keep(self, events: Sequence[InboundEvent]) -> list[int | None]:
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            repo = Repository(session)
+            return [
+                await repo.receive(e.channel.platform, e.event_id, encode(e), now) for e in events
+            ]
 
     async def process(self, inbox_ids: list[int] | None = None) -> int:
         """Work off the given events (just received), or (None) whatever is due again.

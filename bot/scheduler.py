@@ -23,11 +23,20 @@ log = logging.getLogger(__name__)
 async def wake(
     service: DialogueService, deliver: Callable[[], Awaitable[int]], running: asyncio.Lock
 ) -> None:
-    """One scheduler run: advance due rounds, work off events left in the inbox, then
-    deliver what they said."""
+    """One scheduler run: advance due rounds, work off events left in the inbox, and
+    deliver what they said.
+
+    Delivery runs while the rounds are stepped (they are stepped in chunks, each
+    committed), so on a Monday at 09:00 the first questions go out while later rounds
+    are still being stepped, instead of after all of them.
+    """
     async with running:
         try:
-            await service.tick()
+            ticking = asyncio.get_running_loop().create_task(service.tick())
+            while not ticking.done():
+                await deliver()
+                await asyncio.wait({ticking}, timeout=0.1)
+            await ticking
             await service.work_inbox()
             await deliver()
         except Exception:

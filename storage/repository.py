@@ -50,6 +50,7 @@ class PendingMessage:
     content: Content
     attempts: int
     token: str
+    created_at: datetime
     progress: dict[str, str] = field(default_factory=dict)
 
 
@@ -438,6 +439,7 @@ class Repository:
                 OutboxRow.content,
                 OutboxRow.attempts,
                 OutboxRow.progress,
+                OutboxRow.created_at,
             )
         )
         return [
@@ -450,6 +452,7 @@ class Repository:
                 content=CONTENT.validate_python(r.content),
                 attempts=r.attempts,
                 token=token,
+                created_at=r.created_at,
                 progress=dict(r.progress or {}),
             )
             for r in sorted(result.all(), key=lambda r: r.id)
