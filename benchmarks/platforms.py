@@ -31,6 +31,7 @@ from sqlalchemy import func, insert, select, text, update
 
 from adapters.slack.app import SlackAdapter, SlackSettings
 from bot.model import ChannelRef, CommandGiven, Person, RoundSettings
+from bot.scheduler import wake
 from bot.service import DialogueService
 from dialogues.cards import get_card
 from storage.db import Database
@@ -179,7 +180,7 @@ async def fanout(url: str) -> tuple[float, float, float]:
         clock.current += timedelta(hours=1)
 
         started = time.perf_counter()
-        await service.tick()
+        await wake(service, adapter.deliver, asyncio.Lock())  # what the scheduler runs
         while await adapter.deliver():
             pass
         elapsed = time.perf_counter() - started

@@ -278,7 +278,7 @@ class Database:
                 )
                 await self.sleep(wait)
 
-    async def migrate(self) -> None:
+    async def migrate(self, revision: str = "head") -> None:
         """Bring the schema to the newest revision (safe to call on every start).
 
         Processes that start together on a fresh database would each create the same
@@ -291,21 +291,29 @@ class Database:
         try:
             if self.is_sqlite:
                 async with self._write_lock:
-                    await conn.begin()
-                    await conn.run_sync(_upgrade, self.url)
-                    await conn.commit()
+                    # SQLite changes a table by copying it and dropping the old one, and a
+                    # DROP TABLE with foreign keys on deletes every row that refers to it
+                    # (answers, steps, participants). The pragma only works outside a
+                    # transaction, so it is set before BEGIN and set back after COMMIT.
+                    await conn.run_sync(_foreign_keys, False)
+                    try:
+                        await conn.begin()
+                        await conn.run_sync(_upgrade, self.url, revision)
+                        await conn.commit()
+                    finally:
+                        await conn.run_sync(_foreign_keys, True)
             else:
-                await self._migrate_postgresql(conn)
+                await self._migrate_postgresql(conn, revision)
         finally:
             await conn.close()
 
-    async def _migrate_postgresql(self, conn: AsyncConnection) -> None:
+    async def _migrate_postgresql(self, conn: AsyncConnection, revision: str) -> None:
         key = {"key": MIGRATION_LOCK_KEY}
         await conn.execute(text("SELECT pg_advisory_lock(:key)"), key)
         await conn.commit()  # the lock is the session's; the upgrade gets its own transaction
         try:
             await conn.begin()
-            await conn.run_sync(_upgrade, self.url)
+            await conn.run_sync(_upgrade, self.url, revision)
             await conn.commit()
         finally:
             await _unlock(conn, key)
@@ -331,7 +339,15 @@ async def _unlock(conn: AsyncConnection, key: dict[str, int]) -> None:
         await conn.invalidate()
 
 
-def _upgrade(connection: Connection, url: str) -> None:
+def _foreign_keys(connection: Connection, on: bool) -> None:
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    finally:
+        cursor.close()
+
+
+def _upgrade(connection: Connection, url: str, revision: str = "head") -> None:
     cfg = alembic_config(url)
     cfg.attributes["connection"] = connection
-    command.upgrade(cfg, "head")
+    command.upgrade(cfg, revision)

@@ -29,8 +29,27 @@ class Base(DeclarativeBase):
     }
 
 
+class PersonRow(Base):
+    """One person on one platform, referenced by everything that concerns them.
+
+    Answers and participations point here, so all of one person's data can be found (and
+    erased) in one place, and a changed display name changes everywhere.
+    """
+
+    __tablename__ = "persons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(UserText)
+    first_seen: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("platform", "user_id"),)
+
+
 class RoundRow(Base):
-    """A round. ``version`` guards against two processes saving the same round at once."""
+    """A round. ``version`` guards against two processes changing the round at once; its
+    steps and the people in it are rows of their own (``round_steps``, ``participants``)."""
 
     __tablename__ = "rounds"
 
@@ -41,13 +60,9 @@ class RoundRow(Base):
     card_id: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16))
     settings: Mapped[dict[str, Any]]
-    steps: Mapped[list[Any]]
-    coordinators: Mapped[list[Any]]
-    started_by: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
     next_due: Mapped[datetime | None]
     remind_at: Mapped[datetime | None]
-    quiet: Mapped[list[Any]] = mapped_column(default=list)
     paused_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     lease_until: Mapped[datetime | None]
@@ -74,14 +89,55 @@ class RoundRow(Base):
     )
 
 
+class RoundStepRow(Base):
+    """One step of a round: the card item it asks, and whether it was posted or skipped."""
+
+    __tablename__ = "round_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(16))
+    ref: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16))
+    posted_at: Mapped[datetime | None]
+
+    __table_args__ = (UniqueConstraint("round_id", "position"),)
+
+
+class ParticipantRow(Base):
+    """A person in a round: who started it, who coordinates, who takes part.
+
+    ``quiet`` is their own choice of no reminders. ``progress``, ``next_due`` and
+    ``remind_at`` are where a participant's own pace lives in rounds where each goes
+    through the card alone (network rounds).
+    """
+
+    __tablename__ = "participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(16))
+    quiet: Mapped[bool] = mapped_column(default=False)
+    joined_at: Mapped[datetime]
+    progress: Mapped[int | None]
+    next_due: Mapped[datetime | None]
+    remind_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        UniqueConstraint("round_id", "person_id"),
+        Index("ix_participants_person", "person_id"),
+    )
+
+
 class AnswerRow(Base):
     __tablename__ = "answers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
     step_index: Mapped[int]
-    user_id: Mapped[str] = mapped_column(String(255))
-    user_name: Mapped[str] = mapped_column(UserText)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
     message_id: Mapped[str] = mapped_column(String(255))
     text: Mapped[str] = mapped_column(UserText)
     private: Mapped[bool] = mapped_column(default=False)
@@ -91,6 +147,7 @@ class AnswerRow(Base):
     __table_args__ = (
         UniqueConstraint("round_id", "message_id"),
         Index("ix_answers_message", "message_id"),
+        Index("ix_answers_person", "person_id"),
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import case, delete, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,7 +31,16 @@ from bot.model import (
     StepState,
 )
 from bot.outbound import CONTENT, Content, Post, QuestionPost, recipient
-from storage.models import AnswerRow, InboxRow, OutboxRow, PostRow, RoundRow
+from storage.models import (
+    AnswerRow,
+    InboxRow,
+    OutboxRow,
+    ParticipantRow,
+    PersonRow,
+    PostRow,
+    RoundRow,
+    RoundStepRow,
+)
 
 
 class ConcurrentUpdate(Exception):
@@ -108,7 +117,12 @@ class Repository:
         row = RoundRow(**_round_columns(rnd), version=1)
         self.session.add(row)
         await self.session.flush()
-        return rnd.evolve(id=row.id, version=row.version)
+        rnd = rnd.evolve(id=row.id, version=row.version)
+        await self.session.execute(
+            insert(RoundStepRow), [_step_values(rnd.id, i, st) for i, st in enumerate(rnd.steps)]
+        )
+        await self._save_people(None, rnd)
+        return rnd
 
     async def save(self, before: Round, after: Round) -> Round:
         """Write ``after`` over ``before``; fails if the stored round is not ``before``."""
@@ -119,8 +133,74 @@ class Repository:
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise ConcurrentUpdate(before.id)
+        for position, (old, new) in enumerate(zip(before.steps, after.steps, strict=True)):
+            if old != new:
+                await self.session.execute(
+                    update(RoundStepRow)
+                    .where(RoundStepRow.round_id == after.id, RoundStepRow.position == position)
+                    .values(state=new.state.value, posted_at=new.posted_at)
+                )
+        await self._save_people(before, after)
         await self.save_answers(before, after)
         return after.evolve(version=before.version + 1)
+
+    async def _save_people(self, before: Round | None, after: Round) -> None:
+        """Participants for who started the round, who coordinates and who asked for quiet."""
+        roles = {after.started_by.key: "starter"}
+        for key in sorted(after.coordinators):
+            roles.setdefault(key, "coordinator")
+        changed = {
+            key
+            for key in roles.keys() | after.quiet | (before.quiet if before else frozenset())
+            if before is None
+            or (key in before.quiet) != (key in after.quiet)
+            or (key in roles and key not in before.coordinators | {before.started_by.key})
+        }
+        names = {after.started_by.key: after.started_by.name}
+        for key in sorted(changed):
+            platform, _, user_id = key.partition(":")
+            person_id = await self.person_id(
+                Person(platform, user_id, names.get(key, user_id)),
+                after.created_at,
+                keep_name=key not in names,
+            )
+            await self._participate(
+                after.id, person_id, roles.get(key, "member"), after.created_at,
+                quiet=key in after.quiet,
+            )  # fmt: skip
+
+    async def person_id(self, person: Person, seen: datetime, *, keep_name: bool = False) -> int:
+        """The person's row, made on first sight; the name is the latest one seen, unless
+        ``keep_name`` (a coordinator named in the settings, whose name is not known)."""
+        statement = self._insert(PersonRow).values(
+            platform=person.platform, user_id=person.user_id, name=person.name,
+            first_seen=seen,
+        )  # fmt: skip
+        target = ["platform", "user_id"]
+        if keep_name:
+            statement = statement.on_conflict_do_update(
+                index_elements=target, set_={"platform": statement.excluded.platform}
+            )
+        else:
+            statement = statement.on_conflict_do_update(
+                index_elements=target, set_={"name": statement.excluded.name}
+            )
+        return int((await self.session.execute(statement.returning(PersonRow.id))).scalar_one())
+
+    async def _participate(
+        self, round_id: int, person_id: int, role: str, at: datetime, *, quiet: bool | None = None
+    ) -> None:
+        statement = self._insert(ParticipantRow).values(
+            round_id=round_id, person_id=person_id, role=role, quiet=bool(quiet), joined_at=at
+        )
+        if quiet is None:
+            statement = statement.on_conflict_do_nothing(index_elements=["round_id", "person_id"])
+        else:
+            statement = statement.on_conflict_do_update(
+                index_elements=["round_id", "person_id"],
+                set_={"quiet": statement.excluded.quiet, "role": _stronger_role(statement)},
+            )
+        await self.session.execute(statement)
 
     async def save_answers(self, before: Round, after: Round) -> None:
         """Write the answers that differ, without touching the round row.
@@ -140,11 +220,13 @@ class Repository:
             )
         for message_id, answer in new.items():
             if message_id not in old:
+                person_id = await self.person_id(answer.person, answer.given_at)
                 await self.session.execute(
                     self._insert(AnswerRow)
-                    .values(**_answer_values(after.id, answer))
+                    .values(**_answer_values(after.id, person_id, answer))
                     .on_conflict_do_nothing(index_elements=["round_id", "message_id"])
                 )
+                await self._participate(after.id, person_id, "member", answer.given_at)
             elif old[message_id] != answer:
                 await self.session.execute(
                     update(AnswerRow)
@@ -177,11 +259,34 @@ class Repository:
         )
 
     async def _load(self, row: RoundRow, message_id: str | None = None) -> Round:
-        query = select(AnswerRow).where(AnswerRow.round_id == row.id)
+        steps = await self.session.scalars(
+            select(RoundStepRow)
+            .where(RoundStepRow.round_id == row.id)
+            .order_by(RoundStepRow.position)
+        )
+        # the people the round value names: who started it, coordinators, the quiet ones
+        people = await self.session.execute(
+            select(ParticipantRow.role, ParticipantRow.quiet, PersonRow)
+            .join(PersonRow, PersonRow.id == ParticipantRow.person_id)
+            .where(
+                ParticipantRow.round_id == row.id,
+                or_(ParticipantRow.role != "member", ParticipantRow.quiet.is_(True)),
+            )
+        )
+        query = (
+            select(AnswerRow, PersonRow)
+            .join(PersonRow, PersonRow.id == AnswerRow.person_id)
+            .where(AnswerRow.round_id == row.id)
+        )
         if message_id is not None:
             query = query.where(AnswerRow.message_id == message_id)
-        answers = await self.session.scalars(query.order_by(AnswerRow.id))
-        return _round(row, tuple(_answer(row.platform, a) for a in answers))
+        answers = await self.session.execute(query.order_by(AnswerRow.id))
+        return _round(
+            row,
+            tuple(_step(st) for st in steps),
+            [(role, quiet, _person(p)) for role, quiet, p in people],
+            tuple(_answer(a, _person(p)) for a, p in answers),
+        )
 
     # --- the inbox: events kept before they are acknowledged ----------------------------
 
@@ -553,6 +658,14 @@ class Repository:
 # --- mapping ----------------------------------------------------------------------------
 
 
+def _stronger_role(statement: Any) -> Any:
+    """On a second participation, a starter or coordinator stays one."""
+    return case(
+        (ParticipantRow.role.in_(["starter", "coordinator"]), ParticipantRow.role),
+        else_=statement.excluded.role,
+    )
+
+
 def _round_columns(rnd: Round) -> dict[str, Any]:
     s = rnd.settings
     return {
@@ -572,32 +685,40 @@ def _round_columns(rnd: Round) -> dict[str, Any]:
             "anonymous": s.anonymous,
             "begin": s.begin.isoformat() if s.begin else None,
         },
-        "steps": [
-            {
-                "kind": st.kind.value,
-                "ref": st.ref,
-                "state": st.state.value,
-                "posted_at": st.posted_at.isoformat() if st.posted_at else None,
-            }
-            for st in rnd.steps
-        ],
-        "coordinators": sorted(rnd.coordinators),
-        "started_by": {
-            "platform": rnd.started_by.platform,
-            "user_id": rnd.started_by.user_id,
-            "name": rnd.started_by.name,
-        },
         "created_at": rnd.created_at,
         "next_due": rnd.next_due,
         "remind_at": rnd.remind_at,
         "wake_at": min((t for t in (rnd.next_due, rnd.remind_at) if t is not None), default=None),
-        "quiet": sorted(rnd.quiet),
         "paused_at": rnd.paused_at,
         "finished_at": rnd.finished_at,
     }
 
 
-def _round(row: RoundRow, answers: tuple[Answer, ...]) -> Round:
+def _step_values(round_id: int, position: int, step: Step) -> dict[str, Any]:
+    return {
+        "round_id": round_id,
+        "position": position,
+        "kind": step.kind.value,
+        "ref": step.ref,
+        "state": step.state.value,
+        "posted_at": step.posted_at,
+    }
+
+
+def _step(row: RoundStepRow) -> Step:
+    return Step(StepKind(row.kind), row.ref, StepState(row.state), row.posted_at)
+
+
+def _person(row: PersonRow) -> Person:
+    return Person(row.platform, row.user_id, row.name)
+
+
+def _round(
+    row: RoundRow,
+    steps: tuple[Step, ...],
+    people: list[tuple[str, bool, Person]],
+    answers: tuple[Answer, ...],
+) -> Round:
     s = row.settings
     settings = RoundSettings(
         card_id=row.card_id,
@@ -611,27 +732,19 @@ def _round(row: RoundRow, answers: tuple[Answer, ...]) -> Round:
         anonymous=s["anonymous"],
         begin=date.fromisoformat(s["begin"]) if s["begin"] else None,
     )
-    steps = tuple(
-        Step(
-            kind=StepKind(st["kind"]),
-            ref=st["ref"],
-            state=StepState(st["state"]),
-            posted_at=datetime.fromisoformat(st["posted_at"]) if st["posted_at"] else None,
-        )
-        for st in row.steps
-    )
+    starter = next(p for role, _quiet, p in people if role == "starter")
     return Round(
         id=row.id,
         channel=ChannelRef(row.platform, row.channel_id, row.thread_id or None),
         settings=settings,
         status=Status(row.status),
         steps=steps,
-        coordinators=frozenset(row.coordinators),
+        coordinators=frozenset(p.key for role, _q, p in people if role != "member"),
         created_at=row.created_at,
-        started_by=Person(**row.started_by),
+        started_by=starter,
         next_due=row.next_due,
         remind_at=row.remind_at,
-        quiet=frozenset(row.quiet),
+        quiet=frozenset(p.key for _role, quiet, p in people if quiet),
         paused_at=row.paused_at,
         finished_at=row.finished_at,
         answers=answers,
@@ -639,12 +752,11 @@ def _round(row: RoundRow, answers: tuple[Answer, ...]) -> Round:
     )
 
 
-def _answer_values(round_id: int, answer: Answer) -> dict[str, Any]:
+def _answer_values(round_id: int, person_id: int, answer: Answer) -> dict[str, Any]:
     return {
         "round_id": round_id,
         "step_index": answer.step_index,
-        "user_id": answer.person.user_id,
-        "user_name": answer.person.name,
+        "person_id": person_id,
         "message_id": answer.message_id,
         "text": answer.text,
         "private": answer.private,
@@ -653,10 +765,10 @@ def _answer_values(round_id: int, answer: Answer) -> dict[str, Any]:
     }
 
 
-def _answer(platform: str, row: AnswerRow) -> Answer:
+def _answer(row: AnswerRow, person: Person) -> Answer:
     return Answer(
         step_index=row.step_index,
-        person=Person(platform, row.user_id, row.user_name),
+        person=person,
         message_id=row.message_id,
         text=row.text,
         given_at=row.given_at,
