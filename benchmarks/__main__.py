@@ -134,14 +134,18 @@ async def main() -> None:
             )
             await service.handle(event)
 
+        async with service.db.transaction() as session:
+            someone = await Repository(session).person_id(
+                Person("bench", "b", "B"), datetime.now(UTC)
+            )
+
         async def bare_insert(i: int) -> None:
             async with service.db.transaction() as session:
                 await session.execute(
                     insert(AnswerRow).values(
                         round_id=rnd.id,
                         step_index=0,
-                        user_id="b",
-                        user_name="b",
+                        person_id=someone,
                         message_id=f"b{i}",
                         text=ANSWER,
                         private=False,

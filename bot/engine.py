@@ -394,12 +394,17 @@ def _reply(rnd: Round | None, person: Person, text: str) -> Outcome:
 # --- answers ---------------------------------------------------------------------------
 
 
-def answer(rnd: Round, event: AnswerGiven, step_index: int, now: datetime) -> Outcome:
-    """Keep an answer. A redelivered message (same id) is kept once."""
-    if any(a.message_id == event.message_id for a in rnd.answers):
-        return Outcome(rnd)
-    if not 0 <= step_index < len(rnd.steps) or rnd.steps[step_index].state is not StepState.POSTED:
-        return _reply(rnd, event.person, _("Op deze vraag kun je (nog) niet antwoorden."))
+def accept(
+    step: Step | None, event: AnswerGiven, step_index: int, now: datetime
+) -> tuple[Answer | None, tuple[Reply, ...]]:
+    """The answer to keep (if any) and what to tell its author, from the step alone.
+
+    An answer needs nothing of the round but the step it answers: a step that was posted
+    stays posted, so this can be decided without the round's version, and any number of
+    answers to one step are independent facts.
+    """
+    if step is None or step.state is not StepState.POSTED:
+        return None, (Reply(event.person, _("Op deze vraag kun je (nog) niet antwoorden.")),)
     given = Answer(
         step_index=step_index,
         person=event.person,
@@ -408,12 +413,24 @@ def answer(rnd: Round, event: AnswerGiven, step_index: int, now: datetime) -> Ou
         given_at=now,
         private=event.private,
     )
-    rnd = rnd.evolve(answers=(*rnd.answers, given))
     if not event.private:
+        return given, ()
+    text = _(
+        "Dank je, je antwoord is bewaard. Het verschijnt pas in de eindsamenvatting, "
+        "zonder je naam."
+    )
+    return given, (Reply(event.person, text),)
+
+
+def answer(rnd: Round, event: AnswerGiven, step_index: int, now: datetime) -> Outcome:
+    """Keep an answer in the round value. A redelivered message (same id) is kept once."""
+    if any(a.message_id == event.message_id for a in rnd.answers):
         return Outcome(rnd)
-    text = _("Dank je, je antwoord is bewaard. Het verschijnt pas in de eindsamenvatting")
-    text += _(", zonder je naam.") if rnd.settings.anonymous else "."
-    return _reply(rnd, event.person, text)
+    step = rnd.steps[step_index] if 0 <= step_index < len(rnd.steps) else None
+    given, replies = accept(step, event, step_index, now)
+    if given is not None:
+        rnd = rnd.evolve(answers=(*rnd.answers, given))
+    return Outcome(rnd, replies=replies)
 
 
 def edit(rnd: Round, event: AnswerEdited, now: datetime) -> Outcome:
@@ -443,6 +460,7 @@ def delete(rnd: Round, event: AnswerDeleted) -> Outcome:
 
 __all__ = [
     "Outcome",
+    "accept",
     "answer",
     "command",
     "delete",

@@ -39,7 +39,6 @@ from bot.model import (
     CommandGiven,
     Event,
     InboundEvent,
-    Round,
     RoundSettings,
     Status,
     StepState,
@@ -224,21 +223,22 @@ class DialogueService:
         self, repo: Repository, event: AnswerGiven, entry: InboxEntry, now: datetime
     ) -> Effects:
         if event.round_id is not None and event.step_index is not None:
-            target: tuple[int, int] | None = (event.round_id, event.step_index)
+            target = await repo.answer_target(
+                event.channel, round_id=event.round_id, step_index=event.step_index
+            )
+            if target is None or not _may_answer_in(target.channel, event):
+                text = _("Dit antwoord hoort bij geen ronde die ik ken; het is niet bewaard.")
+                return _replies(event, None, [Reply(event.person, text)])
         elif event.reply_to is not None:
-            target = await repo.find_step(event.channel, event.reply_to)
+            target = await repo.answer_target(event.channel, reply_to=event.reply_to)
         else:
             target = None
         if target is None:
             return await self._unmatched(repo, event, entry, now)
-        rnd = await repo.get(target[0], message_id=event.message_id)
-        if rnd is None or not _may_answer_in(rnd, event):
-            text = _("Dit antwoord hoort bij geen ronde die ik ken; het is niet bewaard.")
-            return _replies(event, None, [Reply(event.person, text)])
-        outcome = engine.answer(rnd, event, target[1], now)
-        assert outcome.round is not None
-        await repo.save_answers(rnd, outcome.round)
-        return _replies(event, rnd.id, outcome.replies)
+        given, replies = engine.accept(target.step, event, target.step_index, now)
+        if given is not None and not await repo.add_answer(target.round_id, given):
+            replies = ()  # the same message again: kept once, thanked once
+        return _replies(event, target.round_id, replies)
 
     async def _unmatched(
         self, repo: Repository, event: AnswerGiven, entry: InboxEntry, now: datetime
@@ -418,13 +418,12 @@ class DialogueService:
         raise AssertionError("unreachable")
 
 
-def _may_answer_in(rnd: Round, event: AnswerGiven) -> bool:
-    """An answer lands only in a round of its own platform, and a private answer that
-    names its round must come from that round's channel (or a private chat with the bot
-    on the same platform, which is how Telegram's private answers arrive)."""
-    if rnd.channel.platform != event.channel.platform:
-        return False
-    return event.round_id is None or event.channel == rnd.channel
+def _may_answer_in(channel: ChannelRef, event: AnswerGiven) -> bool:
+    """A private answer that names its round (Slack's modal) must come from that round's
+    channel: the platform delivered it there, so it cannot land in a round elsewhere, nor
+    on another platform. (Telegram's private answers reply to a question the bot asked
+    in a private chat, and are found through that message, on the same platform.)"""
+    return event.channel == channel
 
 
 def _reply_posts(

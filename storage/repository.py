@@ -64,6 +64,16 @@ class PendingMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class AnswerTarget:
+    """The step an answer is for, with the round's channel."""
+
+    round_id: int
+    channel: ChannelRef
+    step_index: int
+    step: Step
+
+
+@dataclass(frozen=True, slots=True)
 class InboxEntry:
     """An event kept in the inbox and claimed for working off."""
 
@@ -370,6 +380,58 @@ class Repository:
         )
 
     # --- messages -----------------------------------------------------------------------
+
+    async def answer_target(
+        self,
+        channel: ChannelRef,
+        *,
+        reply_to: str | None = None,
+        round_id: int | None = None,
+        step_index: int | None = None,
+    ) -> AnswerTarget | None:
+        """What an answer needs to know, in one query: the round, its channel and the step
+        it answers, found by the question's message id or named outright."""
+        query = select(
+            RoundRow.id, RoundRow.platform, RoundRow.channel_id, RoundRow.thread_id,
+            RoundStepRow.position, RoundStepRow.kind, RoundStepRow.ref, RoundStepRow.state,
+            RoundStepRow.posted_at,
+        ).join(RoundStepRow, RoundStepRow.round_id == RoundRow.id)  # fmt: skip
+        if reply_to is not None:
+            query = query.join(
+                PostRow,
+                (PostRow.round_id == RoundRow.id) & (PostRow.step_index == RoundStepRow.position),
+            ).where(
+                PostRow.platform == channel.platform,
+                PostRow.channel_id == channel.channel_id,
+                PostRow.message_id == reply_to,
+            )
+        elif round_id is not None and step_index is not None:
+            query = query.where(RoundRow.id == round_id, RoundStepRow.position == step_index)
+        else:
+            return None
+        row = (await self.session.execute(query.limit(1))).first()
+        if row is None:
+            return None
+        return AnswerTarget(
+            round_id=row.id,
+            channel=ChannelRef(row.platform, row.channel_id, row.thread_id or None),
+            step_index=row.position,
+            step=Step(StepKind(row.kind), row.ref, StepState(row.state), row.posted_at),
+        )
+
+    async def add_answer(self, round_id: int, answer: Answer) -> bool:
+        """Keep one answer; False if this message was kept before."""
+        person_id = await self.person_id(answer.person, answer.given_at)
+        kept = await self.session.execute(
+            self._insert(AnswerRow)
+            .values(**_answer_values(round_id, person_id, answer))
+            .on_conflict_do_nothing(index_elements=["round_id", "message_id"])
+            .returning(AnswerRow.id)
+        )
+        if kept.first() is None:
+            return False
+        await self._participate(round_id, person_id, "member", answer.given_at)
+        return True
 
     async def find_step(self, channel: ChannelRef, message_id: str) -> tuple[int, int] | None:
         """(round id, step index) of the question posted as ``message_id``."""
