@@ -4,7 +4,7 @@ Composition rather than inheritance: an adapter holds the service and a client f
 platform; it is not a bot of its own. The service reaches a platform only through
 ``send``, when it empties the outbox; ``deliver`` is what the scheduler (and the adapter
 itself, after each event) calls to do that. How an adapter receives events (a terminal,
-Socket Mode, HTTP, long polling, a webhook) is its own business and starts in ``bot.cli``.
+Socket Mode, HTTP, long polling, a webhook) is its own business and starts in ``cli``.
 """
 
 from __future__ import annotations

@@ -40,6 +40,7 @@ from dialogues.cards import get_card
 from storage.db import Database
 from storage.models import AnswerRow
 from storage.repository import Repository
+from storage.store import SqlStore
 from tests.pgcluster import PgCluster
 
 PEOPLE = 30
@@ -77,12 +78,12 @@ def row(name: str, ours: float, base: float, unit: str = "ms") -> str:
     return f"{name:<44} {ours * scale:>10.3f} {base * scale:>10.3f} {ours / base:>8.1f}x"
 
 
-async def busy_round(directory: Path) -> tuple[DialogueService, ChannelRef]:
+async def busy_round(directory: Path) -> tuple[DialogueService, ChannelRef, Database]:
     db = Database(f"sqlite+aiosqlite:///{directory / 'bench.db'}")
     await db.migrate()
     clock = Clock()
     service = DialogueService(
-        db, cards=get_card, clock=clock, defaults=RoundSettings(card_id="dialoogkaart")
+        SqlStore(db), cards=get_card, clock=clock, defaults=RoundSettings(card_id="dialoogkaart")
     )
     channel = ChannelRef("bench", "team")
     coordinator = Person("bench", "coord", "Coördinator")
@@ -96,15 +97,15 @@ async def busy_round(directory: Path) -> tuple[DialogueService, ChannelRef]:
         clock.current += timedelta(seconds=1)
         await service.tick()
         await service.deliver("bench", posted)  # a round waits until its channel has it
-    return service, channel
+    return service, channel, db
 
 
 async def main() -> None:
     card = get_card("dialoogkaart")
     print(f"{'measurement (median)':<44} {'ours ms':>10} {'base ms':>10} {'ratio':>9}")
     with tempfile.TemporaryDirectory() as tmp:
-        service, channel = await busy_round(Path(tmp))
-        async with service.db.transaction() as session:
+        service, channel, db = await busy_round(Path(tmp))
+        async with db.transaction() as session:
             rnd = await Repository(session).active(channel)
         assert rnd is not None
 
@@ -134,13 +135,13 @@ async def main() -> None:
             )
             await service.handle(event)
 
-        async with service.db.transaction() as session:
+        async with db.transaction() as session:
             someone = await Repository(session).person_id(
                 Person("bench", "b", "B"), datetime.now(UTC)
             )
 
         async def bare_insert(i: int) -> None:
-            async with service.db.transaction() as session:
+            async with db.transaction() as session:
                 await session.execute(
                     insert(AnswerRow).values(
                         round_id=rnd.id,
@@ -157,7 +158,7 @@ async def main() -> None:
         base = await atimed(50, bare_insert)
         print(row(f"answer via service ({n} answers in round)", ours, base))
 
-        async with service.db.transaction() as session:
+        async with db.transaction() as session:
             full = await Repository(session).active(channel)
         assert full is not None
         now = datetime.now(UTC)
@@ -172,7 +173,7 @@ async def main() -> None:
         print(row("engine tick posting the next step", ours, base))
 
         tracemalloc.start()
-        async with service.db.transaction() as session:
+        async with db.transaction() as session:
             loaded = await Repository(session).active(channel)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
@@ -182,7 +183,7 @@ async def main() -> None:
             f"{'memory: load round (peak traced)':<44} {peak / 1e6:>9.2f}M {raw / 1e6:>9.2f}M "
             f"{peak / raw:>8.1f}x   (base: raw answer text)"
         )
-        await service.db.close()
+        await db.close()
 
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         names = itertools.count(1)

@@ -36,6 +36,7 @@ from bot.service import DialogueService
 from dialogues.cards import get_card
 from storage.db import Database
 from storage.models import AnswerRow, RoundRow
+from storage.store import SqlStore
 from tests.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack, SlackSender
 
 CONCURRENCY = 16
@@ -79,7 +80,7 @@ async def fresh(url: str) -> Database:
 
 def service_on(db: Database, clock: Clock) -> DialogueService:
     return DialogueService(
-        db, cards=get_card, clock=clock, defaults=RoundSettings(card_id="dialoogkaart")
+        SqlStore(db), cards=get_card, clock=clock, defaults=RoundSettings(card_id="dialoogkaart")
     )
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -36,9 +37,9 @@ from bot.outbound import (
     QuestionPost,
     ReminderPost,
     ReplyPost,
+    SummaryPost,
 )
-from storage.db import Database
-from storage.repository import PendingMessage, Repository
+from bot.store import PendingMessage, Store, Unit
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ QuestionSent = Callable[[int, int, datetime], Awaitable[None]]
 class Delivery:
     def __init__(
         self,
-        db: Database,
+        store: Store,
         clock: Clock,
         *,
         question_sent: QuestionSent | None = None,
@@ -76,7 +77,7 @@ class Delivery:
     ) -> None:
         """``question_sent(round_id, step_index, at)`` lets the round count its next step
         from the moment the question actually reached the channel."""
-        self.db = db
+        self.store = store
         self.clock = clock
         self.question_sent = question_sent
         self.lease = lease
@@ -89,8 +90,8 @@ class Delivery:
         number of waves so an event's caller is never kept long."""
         sent = 0
         for _wave in range(WAVES):
-            async with self.db.transaction() as session:
-                batch = await Repository(session).claim_outbox(
+            async with self.store.transaction() as repo:
+                batch = await repo.claim_outbox(
                     platform, self.clock.now(), self.lease, limit=BATCH, channel_id=channel_id
                 )
             if not batch:
@@ -101,8 +102,7 @@ class Delivery:
 
     async def _record(self, sent: Sequence[tuple[PendingMessage, str, datetime]]) -> list[bool]:
         """Record deliveries, several in one commit when they finish together."""
-        async with self.db.transaction() as session:
-            repo = Repository(session)
+        async with self.store.transaction() as repo:
             return [await repo.mark_sent(m, message_id, at) for m, message_id, at in sent]
 
     async def _bounded(self, message: PendingMessage, send: Sender) -> int:
@@ -154,8 +154,7 @@ class Delivery:
     ) -> None:
         now = self.clock.now()
         retry_at = None if dead else now + backoff(message.attempts)
-        async with self.db.transaction() as session:
-            repo = Repository(session)
+        async with self.store.transaction() as repo:
             if not await repo.mark_failed(message, error, retry_at=retry_at, now=now):
                 return
             if dead:
@@ -165,7 +164,7 @@ class Delivery:
 
 
 async def _tell_coordinator(
-    repo: Repository, message: PendingMessage, error: str, unreachable: bool
+    repo: Unit, message: PendingMessage, error: str, unreachable: bool
 ) -> Post | None:
     """One private word to whoever started the round, once per round and recipient."""
     content = message.content
@@ -237,7 +236,19 @@ class _PartLog:
                 log.warning("could not renew the claim on outbox message %s", self.message.id)
 
     async def _record(self) -> bool:
-        async with self.delivery.db.transaction() as session:
-            return await Repository(session).record_part(
+        async with self.delivery.store.transaction() as repo:
+            return await repo.record_part(
                 self.message, self.delivery.clock.now(), self.delivery.lease
             )
+
+
+async def resolve(repo: Unit, posts: list[Post]) -> list[Post]:
+    """Resolve what a message needs when it is queued, not while it is sent: a summary's
+    thread is the round's first message, known by now."""
+    resolved = []
+    for post in posts:
+        if isinstance(post.content, SummaryPost) and post.content.thread is None:
+            thread = await repo.first_message(post.content.round_id)
+            post = replace(post, content=post.content.model_copy(update={"thread": thread}))
+        resolved.append(post)
+    return resolved

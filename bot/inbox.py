@@ -13,18 +13,16 @@ of attempts it is closed with the error kept beside it, for an operator to look 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
-
-from sqlalchemy.exc import IntegrityError
+from typing import Any
 
 from bot.batching import GroupCommit
 from bot.clock import Clock
 from bot.model import InboundEvent
-from storage.db import Database
-from storage.events import decode, encode
-from storage.repository import ConcurrentUpdate, InboxEntry, Repository
+from bot.store import ConcurrentUpdate, InboxEntry, Store, Unit
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +35,14 @@ class NotYet(Exception):
     """The event refers to something that is on its way (a question being posted)."""
 
 
-Apply = Callable[[Repository, InboxEntry, InboundEvent, datetime], Awaitable[int]]
+Apply = Callable[[Unit, InboxEntry, InboundEvent, datetime], Awaitable[int]]
 """Carry out one event inside the caller's transaction; returns how many messages it
 queued. Raises NotYet to be tried again shortly."""
 
 
 class Inbox:
-    def __init__(self, db: Database, clock: Clock, apply: Apply, lease: timedelta) -> None:
-        self.db = db
+    def __init__(self, store: Store, clock: Clock, apply: Apply, lease: timedelta) -> None:
+        self.store = store
         self.clock = clock
         self.apply = apply
         self.lease = lease
@@ -56,15 +54,12 @@ class Inbox:
         Raises when it cannot be kept (the database is away): the caller must then not
         acknowledge, so the platform delivers the event again.
         """
-        return await self._keeping.submit(event)
+        return await self._keeping.submit(clean(event))
 
     async def _keep(self, events: Sequence[InboundEvent]) -> list[int | None]:
         now = self.clock.now()
-        async with self.db.transaction() as session:
-            repo = Repository(session)
-            return [
-                await repo.receive(e.channel.platform, e.event_id, encode(e), now) for e in events
-            ]
+        async with self.store.transaction() as repo:
+            return [await repo.receive(e, now) for e in events]
 
     async def process(self, inbox_ids: list[int] | None = None) -> int:
         """Work off the given events (just received), or (None) whatever is due again.
@@ -75,23 +70,22 @@ class Inbox:
         queued = 0
         while True:
             now = self.clock.now()
-            async with self.db.transaction() as session:
-                repo = Repository(session)
+            async with self.store.transaction() as repo:
                 entries = await repo.claim_inbox(now, self.lease, ids=inbox_ids, limit=BATCH)
                 for entry in entries:
                     queued += await self._one(repo, entry, now)
             if inbox_ids is not None or len(entries) < BATCH:
                 return queued
 
-    async def _one(self, repo: Repository, entry: InboxEntry, now: datetime) -> int:
-        event = decode(entry.payload)
+    async def _one(self, repo: Unit, entry: InboxEntry, now: datetime) -> int:
+        event = entry.event
         for attempt in range(_RETRIES_IN_PLACE):
             try:
-                async with repo.session.begin_nested():
+                async with repo.savepoint():
                     queued = await self.apply(repo, entry, event, now)
                     await repo.inbox_done(entry.id, now, "ok")
                 return queued
-            except (ConcurrentUpdate, IntegrityError):
+            except ConcurrentUpdate:
                 # Someone changed the round, or started one in this channel, at the
                 # same moment: read again and decide again.
                 if attempt == _RETRIES_IN_PLACE - 1:
@@ -106,9 +100,31 @@ class Inbox:
                 return 0
         return 0
 
-    async def _later(self, repo: Repository, entry: InboxEntry, now: datetime, why: str) -> None:
+    async def _later(self, repo: Unit, entry: InboxEntry, now: datetime, why: str) -> None:
         if entry.attempts >= ATTEMPTS:
             await repo.inbox_done(entry.id, now, f"failed: {why}")
         else:
             wait = timedelta(seconds=min(2**entry.attempts, 300))
             await repo.inbox_later(entry.id, now + wait, f"retrying: {why}")
+
+
+def clean(event: InboundEvent) -> InboundEvent:
+    """The event with lone surrogates in its text replaced by U+FFFD.
+
+    A JSON body may carry ``\\ud800`` on its own; Python accepts it, but no database can
+    store it as UTF-8, and an event that can never be kept would be refused (and
+    redelivered) for ever. One unreadable character is better than a lost answer.
+    """
+    changes: dict[str, Any] = {
+        name: _valid(value)
+        for name, value in dataclasses.asdict(event).items()
+        if isinstance(value, str) and _valid(value) != value
+    }
+    person = getattr(event, "person", None)
+    if person is not None and _valid(person.name) != person.name:
+        changes["person"] = dataclasses.replace(person, name=_valid(person.name))
+    return dataclasses.replace(event, **changes) if changes else event
+
+
+def _valid(text: str) -> str:
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")

@@ -1,4 +1,10 @@
-"""The shell around the engine: keep an event, step the round, save state and messages.
+"""The shell around the engine, and the one object adapters talk to.
+
+It is three parts, each small enough to read alone: the inbox (``bot.inbox``) keeps and
+works off events, the clockwork (``bot.clockwork``) steps due rounds, and the delivery
+(``bot.delivery``) empties the outbox. This module holds what an event does (commands,
+answers, edits) and the few questions adapters ask; storage is reached only through
+``bot.store``'s protocols.
 
 An event from a platform takes two steps. ``receive`` writes it to the inbox, and the
 adapter acknowledges the platform only after that: an acknowledged event is durable.
@@ -16,19 +22,16 @@ tries again.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from functools import partial
-from typing import TypeVar
-
-from sqlalchemy.exc import IntegrityError
 
 from bot import engine
 from bot.clock import Clock
+from bot.clockwork import Clockwork
 from bot.commands import Action, ActionCommand, CommandError, StartCommand
 from bot.commands import parse as parse_command
-from bot.delivery import Delivery, Sender
+from bot.delivery import Delivery, Sender, resolve
 from bot.i18n import _
 from bot.inbox import Inbox, NotYet
 from bot.model import (
@@ -44,24 +47,17 @@ from bot.model import (
     StepState,
     Tick,
 )
-from bot.outbound import Post, Reply, ReplyPost, SummaryPost
+from bot.outbound import Post, Reply, ReplyPost
+from bot.store import InboxEntry, Store, Unit
 from bot.summary import step_label
 from bot.texts import status_line
 from dialogues.cards import Card
-from storage.db import Database
-from storage.events import clean as _clean
-from storage.repository import ConcurrentUpdate, InboxEntry, Repository
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 LEASE = timedelta(seconds=60)
-EVENT_MEMORY = timedelta(days=2)
 # How long a reply may wait for the post it refers to while that post is being sent.
 MATCH_GRACE = timedelta(minutes=2)
-LAGGING_RETRY = timedelta(seconds=2)
-TICK_CHUNK = 50
-_ATTEMPTS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +71,7 @@ class Effects:
 class DialogueService:
     def __init__(
         self,
-        db: Database,
+        store: Store,
         *,
         cards: Callable[[str], Card],
         clock: Clock,
@@ -86,14 +82,17 @@ class DialogueService:
         """``lease`` is how long a claim on a round, an event or a message holds before
         another process may take it over: how soon work a crashed process held is
         picked up again."""
-        self.db = db
+        self.store = store
         self.cards = cards
         self.clock = clock
         self.defaults = defaults
         self.coordinators = coordinators
         self.lease = lease
-        self.delivery = Delivery(db, clock, question_sent=self._question_sent, lease=lease)
-        self.inbox = Inbox(db, clock, self._apply, lease)
+        self.clockwork = Clockwork(store, clock, cards, lease)
+        self.delivery = Delivery(
+            store, clock, question_sent=self.clockwork.question_sent, lease=lease
+        )
+        self.inbox = Inbox(store, clock, self._apply, lease)
 
     # --- events in --------------------------------------------------------------------------
 
@@ -103,7 +102,7 @@ class DialogueService:
         Raises when the database cannot keep it: the adapter must then not acknowledge,
         so the platform delivers the event again.
         """
-        return await self.inbox.receive(_clean(event))
+        return await self.inbox.receive(event)
 
     async def process(self, *inbox_ids: int) -> int:
         """Work off received events; returns how many messages they queued."""
@@ -123,7 +122,7 @@ class DialogueService:
         return await self.inbox.process()
 
     async def _apply(
-        self, repo: Repository, entry: InboxEntry, event: InboundEvent, now: datetime
+        self, repo: Unit, entry: InboxEntry, event: InboundEvent, now: datetime
     ) -> int:
         match event:
             case CommandGiven():
@@ -136,7 +135,7 @@ class DialogueService:
 
     # --- commands -----------------------------------------------------------------------
 
-    async def _command(self, repo: Repository, event: CommandGiven, now: datetime) -> Effects:
+    async def _command(self, repo: Unit, event: CommandGiven, now: datetime) -> Effects:
         try:
             parsed = parse_command(event.text, now=now, timezone=self.defaults.timezone)
         except CommandError as exc:
@@ -146,7 +145,7 @@ class DialogueService:
         return await self._action(repo, event, parsed, now)
 
     async def _start(
-        self, repo: Repository, event: CommandGiven, cmd: StartCommand, now: datetime
+        self, repo: Unit, event: CommandGiven, cmd: StartCommand, now: datetime
     ) -> Effects:
         active = await repo.active(event.channel)
         if active is not None:
@@ -203,7 +202,7 @@ class DialogueService:
         )
 
     async def _action(
-        self, repo: Repository, event: CommandGiven, cmd: ActionCommand, now: datetime
+        self, repo: Unit, event: CommandGiven, cmd: ActionCommand, now: datetime
     ) -> Effects:
         rnd = await repo.active(event.channel)
         if rnd is None and cmd.action in (Action.STATUS, Action.SUMMARY):
@@ -214,13 +213,13 @@ class DialogueService:
         if rnd is not None and after is not None and after is not rnd:
             await repo.save(rnd, after)
         round_id = after.id if after is not None else None
-        posts = await _with_threads(repo, list(outcome.posts))
+        posts = await resolve(repo, list(outcome.posts))
         return Effects(round_id, [*_reply_posts(event, round_id, outcome.replies), *posts])
 
     # --- answers ------------------------------------------------------------------------
 
     async def _answer(
-        self, repo: Repository, event: AnswerGiven, entry: InboxEntry, now: datetime
+        self, repo: Unit, event: AnswerGiven, entry: InboxEntry, now: datetime
     ) -> Effects:
         if event.round_id is not None and event.step_index is not None:
             target = await repo.answer_target(
@@ -241,7 +240,7 @@ class DialogueService:
         return _replies(event, target.round_id, replies)
 
     async def _unmatched(
-        self, repo: Repository, event: AnswerGiven, entry: InboxEntry, now: datetime
+        self, repo: Unit, event: AnswerGiven, entry: InboxEntry, now: datetime
     ) -> Effects:
         """A message that answers no known question: wait for its question, or say so.
 
@@ -264,7 +263,7 @@ class DialogueService:
         return _replies(event, None, [Reply(event.person, text)])
 
     async def _change(
-        self, repo: Repository, event: AnswerEdited | AnswerDeleted, now: datetime
+        self, repo: Unit, event: AnswerEdited | AnswerDeleted, now: datetime
     ) -> Effects:
         round_id = await repo.find_answer(event.channel, event.message_id)
         rnd = await repo.get(round_id, message_id=event.message_id) if round_id else None
@@ -294,70 +293,7 @@ class DialogueService:
 
     async def tick(self) -> int:
         """Advance every round with something due; returns how many said something."""
-        now = self.clock.now()
-        async with self.db.transaction() as session:
-            repo = Repository(session)
-            due = await repo.claim_due(now, self.lease)
-            await repo.forget_events(now - EVENT_MEMORY)
-        advanced = 0
-        for start in range(0, len(due), TICK_CHUNK):
-            chunk = due[start : start + TICK_CHUNK]
-            try:
-                advanced += await self._tick_rounds(chunk)
-                continue
-            except Exception:
-                log.info("a chunk of due rounds failed; stepping them one by one")
-            for round_id in chunk:
-                try:
-                    advanced += await self._retrying(partial(self._tick_rounds, [round_id]))
-                except Exception:
-                    # One broken round must not stop the others; its lease expires and
-                    # the next tick tries it again.
-                    log.exception("round %s could not be advanced", round_id)
-        return advanced
-
-    async def _tick_rounds(self, round_ids: list[int]) -> int:
-        """Step several due rounds in one transaction: 2,000 rounds due at 09:00 should
-        not cost 2,000 commits. A failure rolls the chunk back; ``tick`` then steps its
-        rounds one by one, so one bad round never holds the others."""
-        now = self.clock.now()
-        advanced = 0
-        async with self.db.transaction() as session:
-            repo = Repository(session)
-            for round_id in round_ids:
-                advanced += await self._tick_one(repo, round_id, now)
-        return advanced
-
-    async def _tick_one(self, repo: Repository, round_id: int, now: datetime) -> int:
-        rnd = await repo.get(round_id, message_id="")
-        if rnd is None:
-            return 0
-        caught_up = not await repo.undelivered(round_id, rnd.channel)
-        if not caught_up:
-            await repo.release_round(round_id, now + LAGGING_RETRY)
-            return 0
-        if engine.needs_answers(rnd, now):
-            rnd = await repo.get(round_id)
-            assert rnd is not None
-        outcome = engine.tick(rnd, now, self.cards(rnd.settings.card_id))
-        if outcome.round is not None and outcome.round is not rnd:
-            await repo.save(rnd, outcome.round)
-        posts = await _with_threads(repo, list(outcome.posts))
-        await repo.enqueue(rnd.id, posts, now)
-        return 1 if posts else 0
-
-    async def _question_sent(self, round_id: int, step_index: int, at: datetime) -> None:
-        async def rebase() -> None:
-            async with self.db.transaction() as session:
-                repo = Repository(session)
-                rnd = await repo.get(round_id, message_id="")
-                if rnd is None:
-                    return
-                after = engine.delivered(rnd, step_index, at)
-                if after is not rnd:
-                    await repo.save(rnd, after)
-
-        await self._retrying(rebase)
+        return await self.clockwork.tick()
 
     # --- delivery -----------------------------------------------------------------------
 
@@ -370,8 +306,8 @@ class DialogueService:
     async def private_question(self, platform: str, round_id: int, step_index: int) -> str | None:
         """The text of a step, for asking it privately; None if it cannot be answered now
         (or the round is not one of this platform's)."""
-        async with self.db.transaction() as session:
-            rnd = await Repository(session).get(round_id, message_id="")
+        async with self.store.transaction() as repo:
+            rnd = await repo.get(round_id, message_id="")
         if rnd is None or rnd.channel.platform != platform:
             return None
         if not 0 <= step_index < len(rnd.steps):
@@ -383,39 +319,26 @@ class DialogueService:
         return f"{label}: {text}"
 
     async def round_channel(self, round_id: int) -> ChannelRef | None:
-        async with self.db.transaction() as session:
-            rnd = await Repository(session).get(round_id, message_id="")
+        async with self.store.transaction() as repo:
+            rnd = await repo.get(round_id, message_id="")
         return None if rnd is None else rnd.channel
 
     async def asked_privately(
         self, channel: ChannelRef, message_id: str, round_id: int, step_index: int
     ) -> None:
         """Remember a question asked in a private chat, so a reply to it answers that step."""
-        async with self.db.transaction() as session:
-            await Repository(session).add_post(channel, message_id, round_id, step_index)
+        async with self.store.transaction() as repo:
+            await repo.add_post(channel, message_id, round_id, step_index)
 
     async def where_we_are(self, channel: ChannelRef) -> str | None:
         """The status line of the channel's latest round, for a console that (re)starts."""
-        async with self.db.transaction() as session:
-            repo = Repository(session)
+        async with self.store.transaction() as repo:
             rnd = await repo.active(channel) or await repo.latest(channel)
         return None if rnd is None else status_line(rnd, self.cards(rnd.settings.card_id))
 
     async def message_ids(self, channel: ChannelRef) -> list[str]:
-        async with self.db.transaction() as session:
-            return await Repository(session).message_ids(channel)
-
-    async def _retrying(self, work: Callable[[], Awaitable[T]]) -> T:
-        for attempt in range(_ATTEMPTS):
-            try:
-                return await work()
-            except (ConcurrentUpdate, IntegrityError):
-                # Someone changed the round, or started one in this channel, at the same
-                # moment: load again and decide again.
-                if attempt == _ATTEMPTS - 1:
-                    raise
-                log.info("round changed underneath us; trying again")
-        raise AssertionError("unreachable")
+        async with self.store.transaction() as repo:
+            return await repo.message_ids(channel)
 
 
 def _may_answer_in(channel: ChannelRef, event: AnswerGiven) -> bool:
@@ -451,14 +374,3 @@ def _replies(
     event: InboundEvent, round_id: int | None, replies: tuple[Reply, ...] | list[Reply]
 ) -> Effects:
     return Effects(round_id, _reply_posts(event, round_id, replies))
-
-
-async def _with_threads(repo: Repository, posts: list[Post]) -> list[Post]:
-    """Resolve the round's thread for a summary when it is queued, not while it is sent."""
-    resolved = []
-    for post in posts:
-        if isinstance(post.content, SummaryPost) and post.content.thread is None:
-            thread = await repo.first_message(post.content.round_id)
-            post = replace(post, content=post.content.model_copy(update={"thread": thread}))
-        resolved.append(post)
-    return resolved

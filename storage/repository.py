@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import case, delete, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -22,6 +23,7 @@ from bot.model import (
     Answer,
     Cadence,
     ChannelRef,
+    InboundEvent,
     Person,
     Round,
     RoundSettings,
@@ -30,7 +32,9 @@ from bot.model import (
     StepKind,
     StepState,
 )
-from bot.outbound import CONTENT, Content, Post, QuestionPost, recipient
+from bot.outbound import CONTENT, Post, QuestionPost, recipient
+from bot.store import AnswerTarget, ConcurrentUpdate, InboxEntry, PendingMessage
+from storage.events import decode, encode
 from storage.models import (
     AnswerRow,
     InboxRow,
@@ -43,50 +47,14 @@ from storage.models import (
 )
 
 
-class ConcurrentUpdate(Exception):
-    """Someone else saved the round first; load it again and redo the step."""
-
-
-@dataclass(slots=True)
-class PendingMessage:
-    """An outbox row claimed for delivery, with the token that proves the claim."""
-
-    id: int
-    round_id: int | None
-    channel: ChannelRef
-    recipient: str
-    step_index: int | None
-    content: Content
-    attempts: int
-    token: str
-    created_at: datetime
-    progress: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerTarget:
-    """The step an answer is for, with the round's channel."""
-
-    round_id: int
-    channel: ChannelRef
-    step_index: int
-    step: Step
-
-
-@dataclass(frozen=True, slots=True)
-class InboxEntry:
-    """An event kept in the inbox and claimed for working off."""
-
-    id: int
-    platform: str
-    payload: dict[str, Any]
-    received_at: datetime
-    attempts: int
-
-
 class Repository:
+    """``bot.store.Unit`` on SQLAlchemy: one session, inside one transaction."""
+
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    def savepoint(self) -> AbstractAsyncContextManager[object]:
+        return self.session.begin_nested()
 
     # --- rounds -------------------------------------------------------------------------
 
@@ -126,7 +94,11 @@ class Repository:
     async def insert(self, rnd: Round) -> Round:
         row = RoundRow(**_round_columns(rnd), version=1)
         self.session.add(row)
-        await self.session.flush()
+        try:
+            await self.session.flush()
+        except IntegrityError:
+            # another round became active in this channel at the same moment
+            raise ConcurrentUpdate(rnd.channel) from None
         rnd = rnd.evolve(id=row.id, version=row.version)
         await self.session.execute(
             insert(RoundStepRow), [_step_values(rnd.id, i, st) for i, st in enumerate(rnd.steps)]
@@ -300,16 +272,14 @@ class Repository:
 
     # --- the inbox: events kept before they are acknowledged ----------------------------
 
-    async def receive(
-        self, platform: str, event_id: str | None, payload: dict[str, Any], now: datetime
-    ) -> int | None:
+    async def receive(self, event: InboundEvent, now: datetime) -> int | None:
         """Keep an event; None if this delivery id was kept before (a platform's retry)."""
         statement = (
             self._insert(InboxRow)
             .values(
-                platform=platform,
-                event_id=event_id,
-                payload=payload,
+                platform=event.channel.platform,
+                event_id=event.event_id,
+                payload=encode(event),
                 received_at=now,
                 next_attempt_at=now,
                 attempts=0,
@@ -343,21 +313,12 @@ class Repository:
             update(InboxRow)
             .where(chosen, *free)
             .values(claimed_until=now + lease, attempts=InboxRow.attempts + 1)
-            .returning(
-                InboxRow.id,
-                InboxRow.platform,
-                InboxRow.payload,
-                InboxRow.received_at,
-                InboxRow.attempts,
-            )
+            .returning(InboxRow.id, InboxRow.payload, InboxRow.received_at, InboxRow.attempts)
         )
-        return sorted(
-            (
-                InboxEntry(r.id, r.platform, r.payload, r.received_at, r.attempts)
-                for r in result.all()
-            ),
-            key=lambda e: e.id,
-        )
+        return [
+            InboxEntry(r.id, decode(r.payload), r.received_at, r.attempts)
+            for r in sorted(result.all(), key=lambda r: r.id)
+        ]
 
     async def inbox_done(self, inbox_id: int, now: datetime, outcome: str) -> None:
         await self.session.execute(
@@ -837,3 +798,12 @@ def _answer(row: AnswerRow, person: Person) -> Answer:
         private=row.private,
         edited_at=row.edited_at,
     )
+
+
+__all__ = [
+    "AnswerTarget",
+    "ConcurrentUpdate",
+    "InboxEntry",
+    "PendingMessage",
+    "Repository",
+]

@@ -17,6 +17,7 @@ from bot.model import RoundSettings
 from bot.service import DialogueService
 from dialogues.cards import get_card
 from storage.db import Database
+from storage.store import SqlStore
 from tests.fakes import FakeClock
 from tests.pgcluster import postgres_cluster
 
@@ -62,7 +63,7 @@ async def db(database_url: str) -> AsyncIterator[Database]:
 
 def make_service(db: Database, clock: FakeClock, **defaults: Any) -> DialogueService:
     return DialogueService(
-        db,
+        SqlStore(db),
         cards=get_card,
         clock=clock,
         defaults=RoundSettings(card_id="dialoogkaart", **defaults),

@@ -15,12 +15,13 @@ import pytest
 from typer.testing import CliRunner
 
 from adapters.local.channel import LocalChannel, person
-from bot.cli import app
-from bot.config import Settings
 from bot.model import Cadence, RoundSettings
 from bot.service import DialogueService
+from cli.config import Settings
+from cli.main import app
 from dialogues.cards import get_card
 from storage.db import Database
+from storage.store import SqlStore
 from tests.fakes import FakeClock
 
 
@@ -34,7 +35,7 @@ def dialoogbot(
         **(env or {}),
     }
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [sys.executable, "-m", "cli", *args],
         capture_output=True,
         text=True,
         env=environment,
@@ -90,7 +91,7 @@ async def test_rounds_list_and_summary_export(tmp_path: Path) -> None:
     db = Database(f"sqlite+aiosqlite:///{db_path}")
     await db.migrate()
     service = DialogueService(
-        db,
+        SqlStore(db),
         cards=get_card,
         clock=FakeClock(datetime.now(UTC)),
         defaults=RoundSettings(card_id="dialoogkaart"),
@@ -150,7 +151,7 @@ async def a_round(db_path: Path) -> None:
     db = Database(f"sqlite+aiosqlite:///{db_path}")
     await db.migrate()
     service = DialogueService(
-        db,
+        SqlStore(db),
         cards=get_card,
         clock=FakeClock(datetime.now(UTC)),
         defaults=RoundSettings(card_id="dialoogkaart"),

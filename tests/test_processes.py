@@ -63,7 +63,7 @@ class Bot:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        command = [sys.executable, "-m", "bot.cli", "run", "slack", "--http"]
+        command = [sys.executable, "-m", "cli", "run", "slack", "--http"]
         command += ["--host", "127.0.0.1", "--port", str(self.port)]
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(

@@ -31,6 +31,7 @@ from dialogues.cards import get_card
 from storage.db import Database
 from storage.models import InboxRow, OutboxRow
 from storage.repository import Repository
+from storage.store import SqlStore
 from tests.conftest import make_service
 from tests.fakes import FakeClock
 
@@ -39,8 +40,8 @@ BRAM = person("Bram")
 
 
 async def latest(service: DialogueService, channel: ChannelRef) -> Round:
-    async with service.db.transaction() as session:
-        rnd = await Repository(session).latest(channel)
+    async with service.store.transaction() as repo:
+        rnd = await repo.latest(channel)
     assert rnd is not None
     return rnd
 
@@ -98,8 +99,8 @@ async def test_two_deliverers_send_every_message_exactly_once(
 
         return send
 
-    one = Delivery(db, clock)
-    two = Delivery(make_service(db, clock).db, clock)
+    one = Delivery(SqlStore(db), clock)
+    two = Delivery(SqlStore(db), clock)
     counts = await asyncio.gather(
         one.deliver("local", sender("one")),  # type: ignore[arg-type]
         two.deliver("local", sender("two")),  # type: ignore[arg-type]

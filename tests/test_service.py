@@ -16,6 +16,7 @@ from dialogues.cards import Card
 from storage.db import Database
 from storage.models import AnswerRow, OutboxRow
 from storage.repository import Repository
+from storage.store import SqlStore
 from tests.conftest import make_service
 from tests.fakes import FakeClock
 
@@ -40,8 +41,8 @@ async def run_due(service: DialogueService, channel: LocalChannel, clock: FakeCl
 
 
 async def round_state(service: DialogueService, channel: LocalChannel) -> Round | None:
-    async with service.db.transaction() as session:
-        return await Repository(session).latest(channel.channel)
+    async with service.store.transaction() as repo:
+        return await repo.latest(channel.channel)
 
 
 async def test_start_posts_the_opening_at_once(channel: LocalChannel) -> None:
@@ -298,8 +299,8 @@ async def test_reminders_reach_people_privately_through_the_outbox(
     assert [(r.name, r.label) for r in reminders] == [("Bram", "vraag 1.1")]
     assert any("privé aan Bram" in line for line in transcript)
     # replying to a reminder is not answering in the channel: it registers no question
-    async with service.db.transaction() as session:
-        found = await Repository(session).find_step(channel.channel, channel.posted[-1].message_id)
+    async with service.store.transaction() as repo:
+        found = await repo.find_step(channel.channel, channel.posted[-1].message_id)
     assert found is None
 
 
@@ -340,7 +341,7 @@ async def test_a_failed_event_is_kept_and_worked_off_later(
         raise RuntimeError("kapot")
 
     broken = DialogueService(
-        db, cards=unreadable_card, clock=service.clock, defaults=service.defaults
+        SqlStore(db), cards=unreadable_card, clock=service.clock, defaults=service.defaults
     )
     start = CommandGiven(channel.channel, COORDINATOR, "start", event_id="Ev9")
     assert await broken.handle(start) == 0  # failed, but kept

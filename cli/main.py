@@ -26,15 +26,16 @@ from adapters.port import Adapter
 from bot import i18n
 from bot.clock import SystemClock
 from bot.commands import CommandError, parse_cadence
-from bot.config import Settings
 from bot.render import summary_json, summary_markdown
 from bot.scheduler import Ticker
 from bot.service import DialogueService
 from bot.summary import compile_summary
 from bot.texts import STATUS_WORDS
+from cli.config import Settings
 from dialogues.cards import CardError, card_paths, get_card, load_builtin_cards, load_card
 from storage.db import Database, StartupError
 from storage.repository import Repository
+from storage.store import SqlStore
 
 app = typer.Typer(
     help="dialoogbot: de Dialoogkaart als dialoog in je teamkanaal.",
@@ -107,7 +108,7 @@ async def _service(settings: Settings) -> Any:
     try:
         await db.migrate()
         yield DialogueService(
-            db,
+            SqlStore(db),
             cards=get_card,
             clock=SystemClock(),
             defaults=settings.round_defaults(),

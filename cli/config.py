@@ -6,7 +6,7 @@ tests construct ``Settings(...)`` directly instead of patching module globals.
 The defaults for rounds go through the same parsers, with the same bounds, as the options
 of ``/dialoog start``: a setting is a start option typed once for every round, and a
 mistake in it should be refused at start-up in the same words, not by the first round.
-Every error message is Dutch; ``bot.cli`` puts the variable's name in front of it.
+Every error message is Dutch; ``cli`` puts the variable's name in front of it.
 """
 
 from __future__ import annotations

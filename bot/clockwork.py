@@ -1,0 +1,114 @@
+"""The clock's side of the service: step the rounds that are due, and let a round count
+from when its question actually arrived.
+
+The scheduler calls ``tick`` on every wake. Due rounds are claimed in one statement and
+stepped in chunks, one transaction per chunk, so a Monday morning with thousands of
+rounds due costs tens of commits, not thousands; a chunk that fails is stepped round by
+round, so one broken round never holds the others.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from functools import partial
+from typing import TypeVar
+
+from bot import engine
+from bot.clock import Clock
+from bot.delivery import resolve
+from bot.store import ConcurrentUpdate, Store, Unit
+from dialogues.cards import Card
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+EVENT_MEMORY = timedelta(days=2)
+LAGGING_RETRY = timedelta(seconds=2)
+TICK_CHUNK = 50
+_ATTEMPTS = 5
+
+
+class Clockwork:
+    def __init__(
+        self, store: Store, clock: Clock, cards: Callable[[str], Card], lease: timedelta
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.cards = cards
+        self.lease = lease
+
+    async def tick(self) -> int:
+        """Advance every round with something due; returns how many said something."""
+        now = self.clock.now()
+        async with self.store.transaction() as repo:
+            due = await repo.claim_due(now, self.lease)
+            await repo.forget_events(now - EVENT_MEMORY)
+        advanced = 0
+        for start in range(0, len(due), TICK_CHUNK):
+            chunk = due[start : start + TICK_CHUNK]
+            try:
+                advanced += await self._tick_rounds(chunk)
+                continue
+            except Exception:
+                log.info("a chunk of due rounds failed; stepping them one by one")
+            for round_id in chunk:
+                try:
+                    advanced += await retrying(partial(self._tick_rounds, [round_id]))
+                except Exception:
+                    # Its lease expires and the next tick tries it again.
+                    log.exception("round %s could not be advanced", round_id)
+        return advanced
+
+    async def _tick_rounds(self, round_ids: list[int]) -> int:
+        now = self.clock.now()
+        advanced = 0
+        async with self.store.transaction() as repo:
+            for round_id in round_ids:
+                advanced += await self._tick_one(repo, round_id, now)
+        return advanced
+
+    async def _tick_one(self, repo: Unit, round_id: int, now: datetime) -> int:
+        rnd = await repo.get(round_id, message_id="")
+        if rnd is None:
+            return 0
+        if await repo.undelivered(round_id, rnd.channel):
+            # The round follows its delivery: nothing new while the channel lags.
+            await repo.release_round(round_id, now + LAGGING_RETRY)
+            return 0
+        if engine.needs_answers(rnd, now):
+            rnd = await repo.get(round_id)
+            assert rnd is not None
+        outcome = engine.tick(rnd, now, self.cards(rnd.settings.card_id))
+        if outcome.round is not None and outcome.round is not rnd:
+            await repo.save(rnd, outcome.round)
+        posts = await resolve(repo, list(outcome.posts))
+        await repo.enqueue(rnd.id, posts, now)
+        return 1 if posts else 0
+
+    async def question_sent(self, round_id: int, step_index: int, at: datetime) -> None:
+        """The question reached its channel at ``at``: count the step's window from there."""
+
+        async def rebase() -> None:
+            async with self.store.transaction() as repo:
+                rnd = await repo.get(round_id, message_id="")
+                if rnd is None:
+                    return
+                after = engine.delivered(rnd, step_index, at)
+                if after is not rnd:
+                    await repo.save(rnd, after)
+
+        await retrying(rebase)
+
+
+async def retrying(work: Callable[[], Awaitable[T]]) -> T:
+    """Run ``work`` again when another writer changed the round first."""
+    for attempt in range(_ATTEMPTS):
+        try:
+            return await work()
+        except ConcurrentUpdate:
+            if attempt == _ATTEMPTS - 1:
+                raise
+            log.info("round changed underneath us; trying again")
+    raise AssertionError("unreachable")

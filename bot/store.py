@@ -1,0 +1,135 @@
+"""What the core needs of storage, declared by the core.
+
+``bot/`` never imports ``storage/``: the service, the inbox and the delivery are written
+against these protocols, and ``storage/`` implements them with SQLAlchemy (the
+composition root in ``cli/`` plugs the one into the other). So the direction of every
+import is downward, and the whole core can be read without knowing a table.
+
+A ``Unit`` is one transaction's view of the stored state: everything read or written
+through it commits together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from bot.model import Answer, ChannelRef, InboundEvent, Round, Step
+from bot.outbound import Content, Post
+
+
+class ConcurrentUpdate(Exception):
+    """Someone else changed the round (or started one in its channel) first: read again."""
+
+
+@dataclass(frozen=True, slots=True)
+class InboxEntry:
+    """An event kept in the inbox and claimed for working off."""
+
+    id: int
+    event: InboundEvent
+    received_at: datetime
+    attempts: int
+
+
+@dataclass(slots=True)
+class PendingMessage:
+    """An outbox message claimed for delivery, with the token that proves the claim."""
+
+    id: int
+    round_id: int | None
+    channel: ChannelRef
+    recipient: str
+    step_index: int | None
+    content: Content
+    attempts: int
+    token: str
+    created_at: datetime
+    progress: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerTarget:
+    """The step an answer is for, with the round's channel."""
+
+    round_id: int
+    channel: ChannelRef
+    step_index: int
+    step: Step
+
+
+class Unit(Protocol):
+    """One transaction: rounds, answers, the inbox and the outbox."""
+
+    def savepoint(self) -> AbstractAsyncContextManager[object]:
+        """A nested transaction: what fails inside it is undone alone."""
+        ...
+
+    # rounds
+    async def get(self, round_id: int, *, message_id: str | None = None) -> Round | None: ...
+    async def active(self, channel: ChannelRef) -> Round | None: ...
+    async def latest(self, channel: ChannelRef) -> Round | None: ...
+    async def insert(self, rnd: Round) -> Round: ...
+    async def save(self, before: Round, after: Round) -> Round: ...
+    async def save_answers(self, before: Round, after: Round) -> None: ...
+    async def claim_due(self, now: datetime, lease: timedelta) -> list[int]: ...
+    async def release_round(self, round_id: int, until: datetime) -> None: ...
+
+    # answers
+    async def answer_target(
+        self,
+        channel: ChannelRef,
+        *,
+        reply_to: str | None = None,
+        round_id: int | None = None,
+        step_index: int | None = None,
+    ) -> AnswerTarget | None: ...
+    async def add_answer(self, round_id: int, answer: Answer) -> bool: ...
+    async def find_answer(self, channel: ChannelRef, message_id: str) -> int | None: ...
+
+    # the inbox
+    async def receive(self, event: InboundEvent, now: datetime) -> int | None: ...
+    async def claim_inbox(
+        self, now: datetime, lease: timedelta, *, ids: list[int] | None = None, limit: int = 50
+    ) -> list[InboxEntry]: ...
+    async def inbox_done(self, inbox_id: int, now: datetime, outcome: str) -> None: ...
+    async def inbox_later(self, inbox_id: int, at: datetime, outcome: str) -> None: ...
+    async def forget_events(self, before: datetime) -> None: ...
+
+    # what was posted
+    async def is_post(self, channel: ChannelRef, message_id: str) -> bool: ...
+    async def first_message(self, round_id: int) -> str | None: ...
+    async def add_post(
+        self, channel: ChannelRef, message_id: str, round_id: int, step_index: int
+    ) -> None: ...
+    async def message_ids(self, channel: ChannelRef) -> list[str]: ...
+
+    # the outbox
+    async def enqueue(self, round_id: int | None, posts: Sequence[Post], now: datetime) -> int: ...
+    async def in_flight(self, channel: ChannelRef) -> bool: ...
+    async def undelivered(self, round_id: int, channel: ChannelRef) -> bool: ...
+    async def claim_outbox(
+        self,
+        platform: str,
+        now: datetime,
+        lease: timedelta,
+        *,
+        limit: int = 100,
+        channel_id: str | None = None,
+    ) -> list[PendingMessage]: ...
+    async def record_part(
+        self, message: PendingMessage, now: datetime, lease: timedelta
+    ) -> bool: ...
+    async def mark_sent(self, message: PendingMessage, message_id: str, now: datetime) -> bool: ...
+    async def mark_failed(
+        self, message: PendingMessage, error: str, *, retry_at: datetime | None, now: datetime
+    ) -> bool: ...
+
+
+class Store(Protocol):
+    def transaction(self) -> AbstractAsyncContextManager[Unit]:
+        """A unit of work: committed when the block ends, rolled back if it raises."""
+        ...
