@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from aiohttp import ClientSession, web
+from aiohttp import ClientSession
 from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import func, insert, select, text, update
@@ -38,6 +37,7 @@ from storage.db import Database
 from storage.models import AnswerRow, RoundRow
 from storage.store import SqlStore
 from tests.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack, SlackSender
+from tests.slack_harness import fake_slack, serve
 
 CONCURRENCY = 16
 ANSWERS = 1500
@@ -51,25 +51,6 @@ class Clock:
 
     def now(self) -> datetime:
         return self.current
-
-
-async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    return runner, f"http://127.0.0.1:{runner.addresses[0][1]}/"
-
-
-@asynccontextmanager
-async def fake_slack() -> AsyncIterator[tuple[FakeSlack, str]]:
-    fake = FakeSlack()
-    runner, url = await serve(fake.app())
-    fake.base_url = url
-    try:
-        yield fake, url + "api/"
-    finally:
-        await runner.cleanup()
 
 
 async def fresh(url: str) -> Database:

@@ -59,6 +59,18 @@ async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
 
 
 @asynccontextmanager
+async def fake_slack() -> AsyncIterator[tuple[FakeSlack, str]]:
+    """A fake Slack on localhost, and the Web API URL to give a client."""
+    fake = FakeSlack()
+    runner, url = await serve(fake.app())
+    fake.base_url = url
+    try:
+        yield fake, url + "api/"
+    finally:
+        await runner.cleanup()
+
+
+@asynccontextmanager
 async def open_slack(
     db: Database, clock: FakeClock, *, client_timeout: float = 30.0
 ) -> AsyncIterator[Harness]:

@@ -15,8 +15,8 @@ import socket
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,7 @@ from aiohttp import ClientSession
 
 from dialogues.cards import get_card
 from tests.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack, SlackSender
-from tests.slack_harness import kind, serve
+from tests.slack_harness import fake_slack, kind
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = 20
@@ -114,17 +114,6 @@ def bots(count: int, database_url: str, api_url: str, logs: Path) -> Iterator[li
     finally:
         for bot in running:
             bot.stop()
-
-
-@asynccontextmanager
-async def fake_slack() -> AsyncIterator[tuple[FakeSlack, str]]:
-    fake = FakeSlack()
-    runner, url = await serve(fake.app())
-    fake.base_url = url
-    try:
-        yield fake, url + "api/"
-    finally:
-        await runner.cleanup()
 
 
 def channel(n: int) -> str:

@@ -18,13 +18,13 @@ message holds at most 10,000 by our strict count.
 from __future__ import annotations
 
 import json
-import unicodedata
-from bisect import bisect_right
-from collections.abc import Callable, Iterable
-from itertools import accumulate
+from collections.abc import Iterable
 from typing import Any
 
 from adapters.slack.translate import ANSWER_BLOCK, ANSWER_INPUT, PRIVATE_ACTION, PRIVATE_VIEW
+from adapters.text import ELLIPSIS, longest_fitting
+from adapters.text import shorten as text_shorten
+from adapters.text import split as text_split
 from bot.i18n import _
 from bot.outbound import NoticePost, QuestionPost, ReminderPost
 from bot.render import reminder_text
@@ -45,7 +45,6 @@ FALLBACK_LIMIT = 3000  # the message's own ``text``: Slack takes 40,000, nobody 
 MESSAGE_TEXT_LIMIT = 10_000  # all text in one message's blocks together (undocumented)
 NAME_LIMIT = 100  # characters of a name where it labels something; Slack's are at most 80
 
-ELLIPSIS = "…"
 _ESCAPED = {"&": 5, "<": 4, ">": 4}  # the length of "&amp;", "&lt;", "&gt;"
 
 
@@ -81,70 +80,12 @@ def split_text(text: str, limit: int = SECTION_LIMIT) -> list[str]:
     anyway. Blank pieces carry nothing to see and Slack refuses them, so they are
     dropped; a blank text gives no pieces at all.
     """
-    totals = list(accumulate(map(weight, text)))
-    pieces: list[str] = []
-    start = 0
-    while start < len(text):
-        base = totals[start - 1] if start else 0
-        end = max(bisect_right(totals, base + limit), start + 1)
-        piece_end = end
-        if end < len(text):
-            end = piece_end = _break(text, start, end)
-            if text[end - 1] == "\n":
-                piece_end = end - 1
-        piece = text[start:piece_end]
-        if piece.strip():
-            pieces.append(piece)
-        start = end
-    return pieces
-
-
-def _break(text: str, start: int, end: int) -> int:
-    half = start + (end - start) // 2
-    for separator in ("\n", " "):
-        at = text.rfind(separator, half, end)
-        if at >= 0:
-            return at + 1
-    cut = end
-    while cut > half and _joins(text, cut):
-        cut -= 1
-    return cut if cut > half else end
-
-
-def _joins(text: str, at: int) -> bool:
-    """Whether ``text[at]`` belongs to the character before it."""
-    char = text[at]
-    return (
-        bool(unicodedata.combining(char))
-        or char in "\u200d\ufe0f\ufe0e"
-        or text[at - 1] == "\u200d"
-        or 0x1F3FB <= ord(char) <= 0x1F3FF  # skin tone
-    )
+    return text_split(text, limit, weight)
 
 
 def shorten(text: str, limit: int) -> str:
     """A label that fits ``limit``: whole, or cut with an ellipsis."""
-    if slack_length(text) <= limit:
-        return text
-    totals = list(accumulate(map(weight, text)))
-    return text[: bisect_right(totals, limit - 1)].rstrip() + ELLIPSIS
-
-
-def longest_fitting(text: str, fits: Callable[[str], bool]) -> str:
-    """``text`` whole if it fits, else its longest beginning (with an ellipsis) that does.
-
-    For a text that has to stay within one message; the reader sees the ellipsis.
-    """
-    if fits(text):
-        return text
-    low, high = 0, len(text)  # text[:low] + … fits (or low is 0); text[:high] + … does not
-    while high - low > 1:
-        middle = (low + high) // 2
-        if fits(text[:middle].rstrip() + ELLIPSIS):
-            low = middle
-        else:
-            high = middle
-    return text[:low].rstrip() + ELLIPSIS
+    return text_shorten(text, limit, weight)
 
 
 def flow(paragraphs: Iterable[str], separator: str = "\n", limit: int = SECTION_LIMIT) -> list[str]:

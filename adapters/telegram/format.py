@@ -12,12 +12,11 @@ are shortened, with an ellipsis.
 
 from __future__ import annotations
 
-import unicodedata
-from bisect import bisect_right
-from collections.abc import Callable
 from html import escape
-from itertools import accumulate
 
+from adapters.text import ELLIPSIS, longest_fitting
+from adapters.text import shorten as text_shorten
+from adapters.text import split as text_split
 from bot.i18n import _
 from bot.outbound import NoticePost, QuestionPost, ReminderPost
 from bot.render import reminder_text
@@ -31,7 +30,6 @@ NAME_LIMIT = 130  # characters of a person's name where it labels an answer
 LABEL_LIMIT = 200  # a title: a step's label and role, the card's title
 NOTE_LIMIT = 1000  # a line in italics under a question: the invitation, a hint
 
-ELLIPSIS = "…"
 
 Unit = tuple[str, int]  # (html, visible length in UTF-16 code units)
 
@@ -54,70 +52,12 @@ def split_text(text: str, limit: int = PIECE) -> list[str]:
     break where a piece ends is left out, because ``pack`` joins units with one. Blank
     pieces carry nothing to see (Telegram refuses an empty message), so they are dropped.
     """
-    totals = list(accumulate(map(_weight, text)))
-    pieces: list[str] = []
-    start = 0
-    while start < len(text):
-        base = totals[start - 1] if start else 0
-        end = max(bisect_right(totals, base + limit), start + 1)
-        piece_end = end
-        if end < len(text):
-            end = piece_end = _break(text, start, end)
-            if text[end - 1] == "\n":
-                piece_end = end - 1
-        piece = text[start:piece_end]
-        if piece.strip():
-            pieces.append(piece)
-        start = end
-    return pieces
-
-
-def _break(text: str, start: int, end: int) -> int:
-    half = start + (end - start) // 2
-    for separator in ("\n", " "):
-        at = text.rfind(separator, half, end)
-        if at >= 0:
-            return at + 1
-    cut = end
-    while cut > half and _joins(text, cut):
-        cut -= 1
-    return cut if cut > half else end
-
-
-def _joins(text: str, at: int) -> bool:
-    """Whether ``text[at]`` belongs to the character before it."""
-    char = text[at]
-    return (
-        bool(unicodedata.combining(char))
-        or char in "\u200d\ufe0f\ufe0e"
-        or text[at - 1] == "\u200d"
-        or 0x1F3FB <= ord(char) <= 0x1F3FF  # skin tone
-    )
+    return text_split(text, limit, _weight)
 
 
 def shorten(text: str, limit: int) -> str:
     """A label that fits ``limit``: whole, or cut with an ellipsis."""
-    if utf16(text) <= limit:
-        return text
-    totals = list(accumulate(map(_weight, text)))
-    return text[: bisect_right(totals, limit - 1)].rstrip() + ELLIPSIS
-
-
-def longest_fitting(text: str, fits: Callable[[str], bool]) -> str:
-    """``text`` whole if it fits, else its longest beginning (with an ellipsis) that does.
-
-    For a text that has to stay within one message; the reader sees the ellipsis.
-    """
-    if fits(text):
-        return text
-    low, high = 0, len(text)  # text[:low] + … fits (or low is 0); text[:high] + … does not
-    while high - low > 1:
-        middle = (low + high) // 2
-        if fits(text[:middle].rstrip() + ELLIPSIS):
-            low = middle
-        else:
-            high = middle
-    return text[:low].rstrip() + ELLIPSIS
+    return text_shorten(text, limit, _weight)
 
 
 def name(person: str) -> str:
