@@ -39,12 +39,25 @@ Apply = Callable[[Unit, InboxEntry, InboundEvent, datetime], Awaitable[int]]
 """Carry out one event inside the caller's transaction; returns how many messages it
 queued. Raises NotYet to be tried again shortly."""
 
+ApplyMany = Callable[[Unit, list[InboxEntry], datetime], Awaitable[tuple[int, set[int]]]]
+"""Carry out many events of the common kind at once, set-based; returns how many messages
+they queued and which entries it handled (the rest go one by one through ``Apply``)."""
+
 
 class Inbox:
-    def __init__(self, store: Store, clock: Clock, apply: Apply, lease: timedelta) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        apply: Apply,
+        lease: timedelta,
+        *,
+        apply_many: ApplyMany | None = None,
+    ) -> None:
         self.store = store
         self.clock = clock
         self.apply = apply
+        self.apply_many = apply_many
         self.lease = lease
         self._keeping = GroupCommit(self._keep)
 
@@ -59,7 +72,7 @@ class Inbox:
     async def _keep(self, events: Sequence[InboundEvent]) -> list[int | None]:
         now = self.clock.now()
         async with self.store.transaction() as repo:
-            return [await repo.receive(e, now) for e in events]
+            return await repo.receive_many(events, now)
 
     async def process(self, inbox_ids: list[int] | None = None) -> int:
         """Work off the given events (just received), or (None) whatever is due again.
@@ -72,10 +85,28 @@ class Inbox:
             now = self.clock.now()
             async with self.store.transaction() as repo:
                 entries = await repo.claim_inbox(now, self.lease, ids=inbox_ids, limit=BATCH)
+                handled: set[int] = set()
+                if self.apply_many is not None and len(entries) > 1:
+                    many, handled = await self._many(repo, entries, now)
+                    queued += many
                 for entry in entries:
-                    queued += await self._one(repo, entry, now)
+                    if entry.id not in handled:
+                        queued += await self._one(repo, entry, now)
             if inbox_ids is not None or len(entries) < BATCH:
                 return queued
+
+    async def _many(
+        self, repo: Unit, entries: list[InboxEntry], now: datetime
+    ) -> tuple[int, set[int]]:
+        """The set-based path, inside a savepoint: if it fails, every event goes the
+        one-by-one way instead, so the batch costs time, never an event."""
+        assert self.apply_many is not None
+        try:
+            async with repo.savepoint():
+                return await self.apply_many(repo, entries, now)
+        except Exception:
+            log.warning("a batch of events failed together; handling them one by one")
+            return 0, set()
 
     async def _one(self, repo: Unit, entry: InboxEntry, now: datetime) -> int:
         event = entry.event

@@ -35,6 +35,7 @@ from bot.delivery import Delivery, Sender, resolve
 from bot.i18n import _
 from bot.inbox import Inbox, NotYet
 from bot.model import (
+    Answer,
     AnswerDeleted,
     AnswerEdited,
     AnswerGiven,
@@ -92,7 +93,7 @@ class DialogueService:
         self.delivery = Delivery(
             store, clock, question_sent=self.clockwork.question_sent, lease=lease
         )
-        self.inbox = Inbox(store, clock, self._apply, lease)
+        self.inbox = Inbox(store, clock, self._apply, lease, apply_many=self._answers)
 
     # --- events in --------------------------------------------------------------------------
 
@@ -238,6 +239,42 @@ class DialogueService:
         if given is not None and not await repo.add_answer(target.round_id, given):
             replies = ()  # the same message again: kept once, thanked once
         return _replies(event, target.round_id, replies)
+
+    async def _answers(
+        self, repo: Unit, entries: list[InboxEntry], now: datetime
+    ) -> tuple[int, set[int]]:
+        """Thread replies that answer a known question, set-based: one query finds their
+        steps, three statements keep them. Anything else (a command, an edit, a reply
+        whose question is not recorded yet) is left for the one-by-one way."""
+        replies = {
+            entry.id: (entry.event.channel, entry.event.reply_to)
+            for entry in entries
+            if isinstance(entry.event, AnswerGiven)
+            and entry.event.reply_to is not None
+            and entry.event.round_id is None
+        }
+        targets = await repo.answer_targets(list(replies.values()))
+        accepted: list[tuple[InboxEntry, int, Answer | None, tuple[Reply, ...]]] = []
+        for entry in entries:
+            target = targets.get(replies[entry.id]) if entry.id in replies else None
+            if target is None:
+                continue
+            assert isinstance(entry.event, AnswerGiven)
+            given, said = engine.accept(target.step, entry.event, target.step_index, now)
+            accepted.append((entry, target.round_id, given, said))
+        kept = await repo.add_answers(
+            [(round_id, given) for _e, round_id, given, _s in accepted if given is not None]
+        )
+        posts: list[Post] = []
+        for entry, round_id, given, said in accepted:
+            if given is None or (round_id, given.message_id) in kept:
+                posts += _reply_posts(entry.event, round_id, said)
+        queued = 0
+        for post in posts:
+            queued += await repo.enqueue(post.content.round_id, [post], now)
+        handled = [entry.id for entry, *_rest in accepted]
+        await repo.inbox_done_many(handled, now)
+        return queued, set(handled)
 
     async def _unmatched(
         self, repo: Unit, event: AnswerGiven, entry: InboxEntry, now: datetime

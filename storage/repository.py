@@ -12,7 +12,7 @@ from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import case, delete, insert, or_, select, update
+from sqlalchemy import case, delete, insert, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -289,6 +289,37 @@ class Repository:
         )
         return (await self.session.execute(statement)).scalar()
 
+    async def receive_many(self, events: Sequence[InboundEvent], now: datetime) -> list[int | None]:
+        """``receive`` for events that arrived together: one statement for those with a
+        delivery id (matched back by it), one each for the rest."""
+        by_id = {(e.channel.platform, e.event_id): e for e in events if e.event_id is not None}
+        ids: dict[tuple[str, str | None], int] = {}
+        if by_id:
+            statement = self._insert(InboxRow).values(
+                [
+                    {"platform": e.channel.platform, "event_id": e.event_id,
+                     "payload": encode(e), "received_at": now, "next_attempt_at": now,
+                     "attempts": 0}
+                    for e in by_id.values()
+                ]
+            )  # fmt: skip
+            kept = await self.session.execute(
+                statement.on_conflict_do_nothing(index_elements=["platform", "event_id"])
+                .returning(InboxRow.id, InboxRow.platform, InboxRow.event_id)
+            )  # fmt: skip
+            ids = {(row.platform, row.event_id): row.id for row in kept}
+        result: list[int | None] = []
+        seen: set[tuple[str, str | None]] = set()
+        for event in events:
+            key = (event.channel.platform, event.event_id)
+            if event.event_id is None:
+                result.append(await self.receive(event, now))
+            else:
+                # the same delivery twice in one batch is kept once
+                result.append(None if key in seen else ids.get(key))
+                seen.add(key)
+        return result
+
     async def claim_inbox(
         self, now: datetime, lease: timedelta, *, ids: list[int] | None = None, limit: int = 50
     ) -> list[InboxEntry]:
@@ -325,6 +356,13 @@ class Repository:
             update(InboxRow)
             .where(InboxRow.id == inbox_id)
             .values(done_at=now, claimed_until=None, outcome=outcome[:2000])
+        )
+
+    async def inbox_done_many(self, inbox_ids: Sequence[int], now: datetime) -> None:
+        await self.session.execute(
+            update(InboxRow)
+            .where(InboxRow.id.in_(list(inbox_ids)))
+            .values(done_at=now, claimed_until=None, outcome="ok")
         )
 
     async def inbox_later(self, inbox_id: int, at: datetime, outcome: str) -> None:
@@ -379,6 +417,85 @@ class Repository:
             step_index=row.position,
             step=Step(StepKind(row.kind), row.ref, StepState(row.state), row.posted_at),
         )
+
+    async def answer_targets(
+        self, replies: Sequence[tuple[ChannelRef, str]]
+    ) -> dict[tuple[ChannelRef, str], AnswerTarget]:
+        """``answer_target`` for many replies in one query, keyed by (channel, reply_to)."""
+        if not replies:
+            return {}
+        keys = {(c.platform, c.channel_id, reply_to) for c, reply_to in replies}
+        query = (
+            select(
+                PostRow.platform, PostRow.channel_id, PostRow.message_id,
+                RoundRow.id, RoundRow.platform.label("round_platform"),
+                RoundRow.channel_id.label("round_channel"), RoundRow.thread_id,
+                RoundStepRow.position, RoundStepRow.kind, RoundStepRow.ref, RoundStepRow.state,
+                RoundStepRow.posted_at,
+            )
+            .join(RoundRow, RoundRow.id == PostRow.round_id)
+            .join(
+                RoundStepRow,
+                (RoundStepRow.round_id == RoundRow.id)
+                & (RoundStepRow.position == PostRow.step_index),
+            )
+            .where(tuple_(PostRow.platform, PostRow.channel_id, PostRow.message_id).in_(keys))
+        )  # fmt: skip
+        found: dict[tuple[str, str, str], AnswerTarget] = {}
+        for row in await self.session.execute(query):
+            found[(row.platform, row.channel_id, row.message_id)] = AnswerTarget(
+                round_id=row.id,
+                channel=ChannelRef(row.round_platform, row.round_channel, row.thread_id or None),
+                step_index=row.position,
+                step=Step(StepKind(row.kind), row.ref, StepState(row.state), row.posted_at),
+            )
+        return {
+            (channel, reply_to): found[(channel.platform, channel.channel_id, reply_to)]
+            for channel, reply_to in replies
+            if (channel.platform, channel.channel_id, reply_to) in found
+        }
+
+    async def add_answers(self, answers: Sequence[tuple[int, Answer]]) -> set[tuple[int, str]]:
+        """Keep many answers in three statements; returns the (round, message) kept now,
+        leaving out messages kept before."""
+        if not answers:
+            return set()
+        people = {a.person.key: a for _round_id, a in answers}
+        statement = self._insert(PersonRow).values(
+            [
+                {"platform": a.person.platform, "user_id": a.person.user_id,
+                 "name": a.person.name, "first_seen": a.given_at}
+                for a in people.values()
+            ]
+        )  # fmt: skip
+        statement = statement.on_conflict_do_update(
+            index_elements=["platform", "user_id"], set_={"name": statement.excluded.name}
+        ).returning(PersonRow.id, PersonRow.platform, PersonRow.user_id)
+        ids = {
+            f"{row.platform}:{row.user_id}": row.id for row in await self.session.execute(statement)
+        }
+        kept = await self.session.execute(
+            self._insert(AnswerRow)
+            .values([_answer_values(r, ids[a.person.key], a) for r, a in answers])
+            .on_conflict_do_nothing(index_elements=["round_id", "message_id"])
+            .returning(AnswerRow.round_id, AnswerRow.message_id, AnswerRow.person_id)
+        )
+        new = {(row.round_id, row.message_id): row.person_id for row in kept}
+        joined = {(round_id, person_id) for (round_id, _m), person_id in new.items()}
+        if joined:
+            first = {(r, ids[a.person.key]): a.given_at for r, a in reversed(answers)}
+            await self.session.execute(
+                self._insert(ParticipantRow)
+                .values(
+                    [
+                        {"round_id": r, "person_id": p, "role": "member", "quiet": False,
+                         "joined_at": first[(r, p)]}
+                        for r, p in sorted(joined)
+                    ]
+                )
+                .on_conflict_do_nothing(index_elements=["round_id", "person_id"])
+            )  # fmt: skip
+        return set(new)
 
     async def add_answer(self, round_id: int, answer: Answer) -> bool:
         """Keep one answer; False if this message was kept before."""

@@ -185,6 +185,9 @@ async def test_the_webhook_checks_the_secret_and_handles_a_redelivery_once(
                 async with session.post(hook, json=update, headers=secret) as accepted:
                     assert accepted.status == 200
             await adapter.handled(41, times=2)
+            unreadable = b'{"update_id": 42, "message": "\xff\xfe"}'  # not UTF-8
+            async with session.post(hook, data=unreadable, headers=secret) as answered:
+                assert answered.status == 200  # logged; sending it again cannot help
         replies = [m["text"] for m in fake.sent() if "reply_markup" not in m]
         assert sum("Ronde 1 is gestart" in r for r in replies) == 1
         assert not any("Hier loopt al een ronde" in r for r in replies)
