@@ -18,6 +18,7 @@ from typing import TypeVar
 from bot import engine
 from bot.clock import Clock
 from bot.delivery import resolve
+from bot.model import Round
 from bot.store import ConcurrentUpdate, Store, Unit
 from dialogues.cards import Card
 
@@ -65,21 +66,21 @@ class Clockwork:
         now = self.clock.now()
         advanced = 0
         async with self.store.transaction() as repo:
+            rounds = await repo.get_many(round_ids)
+            lagging = await repo.undelivered_many(list(rounds.values()))
             for round_id in round_ids:
-                advanced += await self._tick_one(repo, round_id, now)
+                if round_id in lagging:
+                    # The round follows its delivery: nothing new while the channel lags.
+                    await repo.release_round(round_id, now + LAGGING_RETRY)
+                elif round_id in rounds:
+                    advanced += await self._tick_one(repo, rounds[round_id], now)
         return advanced
 
-    async def _tick_one(self, repo: Unit, round_id: int, now: datetime) -> int:
-        rnd = await repo.get(round_id, message_id="")
-        if rnd is None:
-            return 0
-        if await repo.undelivered(round_id, rnd.channel):
-            # The round follows its delivery: nothing new while the channel lags.
-            await repo.release_round(round_id, now + LAGGING_RETRY)
-            return 0
+    async def _tick_one(self, repo: Unit, rnd: Round, now: datetime) -> int:
         if engine.needs_answers(rnd, now):
-            rnd = await repo.get(round_id)
-            assert rnd is not None
+            full = await repo.get(rnd.id)
+            assert full is not None
+            rnd = full
         outcome = engine.tick(rnd, now, self.cards(rnd.settings.card_id))
         if outcome.round is not None and outcome.round is not rnd:
             await repo.save(rnd, outcome.round)

@@ -48,8 +48,10 @@ MAX_ATTEMPTS = 12
 BATCH = 100
 CONCURRENCY = 16
 WAVES = 20
-# A question that reached its channel this much later than decided moves the round on.
+# A question that reached its channel later than this, and later than this share of its
+# answer window, gets its window counted again from its arrival.
 REBASE_AFTER = timedelta(seconds=5)
+REBASE_SHARE = 0.05
 
 
 def backoff(attempts: int) -> timedelta:
@@ -141,8 +143,11 @@ class Delivery:
             log.warning("outbox message %s was sent after its claim ran out", message.id)
             return 0
         content = message.content
-        late = now - message.created_at > REBASE_AFTER
-        if isinstance(content, QuestionPost) and self.question_sent is not None and late:
+        if (
+            isinstance(content, QuestionPost)
+            and self.question_sent is not None
+            and _late(content, message.created_at, now)
+        ):
             try:
                 await self.question_sent(content.round_id, content.step_index, now)
             except Exception:
@@ -161,6 +166,17 @@ class Delivery:
                 notice = await _tell_coordinator(repo, message, error, unreachable)
                 if notice is not None:
                     await repo.enqueue(message.round_id, [notice], now)
+
+
+def _late(question: QuestionPost, decided: datetime, arrived: datetime) -> bool:
+    """Late enough to matter: twenty seconds in an hour's window do not; a platform that
+    held a question for half its window does."""
+    delay = arrived - decided
+    if delay <= REBASE_AFTER:
+        return False
+    if question.answer_until is None:
+        return True
+    return delay > (question.answer_until - decided) * REBASE_SHARE
 
 
 async def _tell_coordinator(

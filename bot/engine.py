@@ -167,9 +167,10 @@ def tick(rnd: Round, now: datetime, card: Card, *, caught_up: bool = True) -> Ou
 def needs_answers(rnd: Round, now: datetime) -> bool:
     """Whether ticking the round now reads its answers (reminders and the summary do),
     so the tick of a round that only posts its next question need not load them."""
-    reminding = rnd.remind_at is not None and rnd.remind_at <= now
-    summarising = rnd.next_due is not None and rnd.next_due <= now and rnd.next_step_index is None
-    return reminding or summarising
+    stepping = rnd.next_due is not None and rnd.next_due <= now
+    if stepping:
+        return rnd.next_step_index is None  # the summary reads them; a next step does not
+    return rnd.remind_at is not None and rnd.remind_at <= now
 
 
 def delivered(rnd: Round, step_index: int, at: datetime) -> Round:

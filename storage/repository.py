@@ -68,6 +68,55 @@ class Repository:
         row = await self.session.get(RoundRow, round_id, populate_existing=True)
         return None if row is None else await self._load(row, message_id)
 
+    async def get_many(self, round_ids: Sequence[int]) -> dict[int, Round]:
+        """Several rounds without their answers, in three queries whatever their number:
+        what stepping a chunk of due rounds needs."""
+        if not round_ids:
+            return {}
+        rows = await self.session.scalars(
+            select(RoundRow)
+            .where(RoundRow.id.in_(list(round_ids)))
+            .execution_options(populate_existing=True)
+        )
+        steps: dict[int, list[Step]] = {}
+        for st in await self.session.scalars(
+            select(RoundStepRow)
+            .where(RoundStepRow.round_id.in_(list(round_ids)))
+            .order_by(RoundStepRow.round_id, RoundStepRow.position)
+        ):
+            steps.setdefault(st.round_id, []).append(_step(st))
+        people: dict[int, list[tuple[str, bool, Person]]] = {}
+        for round_id, role, quiet, person in await self.session.execute(
+            select(ParticipantRow.round_id, ParticipantRow.role, ParticipantRow.quiet, PersonRow)
+            .join(PersonRow, PersonRow.id == ParticipantRow.person_id)
+            .where(
+                ParticipantRow.round_id.in_(list(round_ids)),
+                or_(ParticipantRow.role != "member", ParticipantRow.quiet.is_(True)),
+            )
+        ):
+            people.setdefault(round_id, []).append((role, quiet, _person(person)))
+        return {
+            row.id: _round(row, tuple(steps.get(row.id, ())), people.get(row.id, []), ())
+            for row in rows
+        }
+
+    async def undelivered_many(self, rounds: Sequence[Round]) -> set[int]:
+        """Of these rounds, those whose channel has not received all they said yet."""
+        if not rounds:
+            return set()
+        found = await self.session.scalars(
+            select(OutboxRow.round_id)
+            .where(
+                tuple_(OutboxRow.round_id, OutboxRow.recipient).in_(
+                    [(r.id, str(r.channel)) for r in rounds]
+                ),
+                OutboxRow.sent_at.is_(None),
+                OutboxRow.dead_at.is_(None),
+            )
+            .distinct()
+        )
+        return {round_id for round_id in found if round_id is not None}
+
     async def active(self, channel: ChannelRef) -> Round | None:
         active = [s.value for s in Status if s.active]
         return await self._first(channel, RoundRow.status.in_(active))
@@ -255,19 +304,22 @@ class Repository:
                 or_(ParticipantRow.role != "member", ParticipantRow.quiet.is_(True)),
             )
         )
-        query = (
-            select(AnswerRow, PersonRow)
-            .join(PersonRow, PersonRow.id == AnswerRow.person_id)
-            .where(AnswerRow.round_id == row.id)
-        )
-        if message_id is not None:
-            query = query.where(AnswerRow.message_id == message_id)
-        answers = await self.session.execute(query.order_by(AnswerRow.id))
+        found: tuple[Answer, ...] = ()
+        if message_id != "":  # "" asks for the round without answers
+            query = (
+                select(AnswerRow, PersonRow)
+                .join(PersonRow, PersonRow.id == AnswerRow.person_id)
+                .where(AnswerRow.round_id == row.id)
+            )
+            if message_id is not None:
+                query = query.where(AnswerRow.message_id == message_id)
+            answers = await self.session.execute(query.order_by(AnswerRow.id))
+            found = tuple(_answer(a, _person(p)) for a, p in answers)
         return _round(
             row,
             tuple(_step(st) for st in steps),
             [(role, quiet, _person(p)) for role, quiet, p in people],
-            tuple(_answer(a, _person(p)) for a, p in answers),
+            found,
         )
 
     # --- the inbox: events kept before they are acknowledged ----------------------------
