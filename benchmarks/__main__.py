@@ -25,6 +25,7 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from sqlalchemy import insert
 
 from benchmarks import platforms
 from bot import engine
-from bot.model import AnswerGiven, ChannelRef, CommandGiven, Person, RoundSettings
+from bot.model import AnswerGiven, ChannelRef, CommandGiven, Person, RoundSettings, StepState
 from bot.outbound import Content, Parts
 from bot.render import summary_markdown
 from bot.school_days import next_due
@@ -170,8 +171,13 @@ async def main() -> None:
         print(row(f"summary compile+render ({len(full.answers)} answers)", ours, base))
 
         due = full.next_due or now
-        ours = timed("tick", 200, lambda: engine.tick(full, due, card))
-        base = timed("calendar", 200, lambda: next_due(due, full.settings))
+        # the round as it was before its last step: the tick posts that step
+        last = len(full.steps) - 1
+        before = full.evolve(
+            steps=(*full.steps[:last], replace(full.steps[last], state=StepState.PENDING))
+        )
+        ours = timed("tick", 200, lambda: engine.tick(before, due, card))
+        base = timed("calendar", 200, lambda: next_due(due, before.settings))
         print(row("engine tick posting the next step", ours, base))
 
         tracemalloc.start()

@@ -34,7 +34,7 @@ from bot.scheduler import wake
 from bot.service import DialogueService
 from dialogues.cards import get_card
 from storage.db import Database
-from storage.models import AnswerRow, RoundRow
+from storage.models import AnswerRow, ParticipantRow, RoundRow, RoundStepRow
 from storage.store import SqlStore
 from tests.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack, SlackSender
 from tests.slack_harness import fake_slack, serve
@@ -195,13 +195,22 @@ async def ticks(url: str) -> tuple[float, float, float, float]:
         CommandGiven(ChannelRef("bench", "C0"), Person("bench", "a", "A"), "start tempo=1h")
     )
     async with db.transaction() as tx:
+        # 9,999 copies of that round, with its steps and people, in other channels
         row = (await tx.execute(select(RoundRow.__table__))).mappings().one()
-        copies = [
-            {**{k: v for k, v in row.items() if k != "id"}, "channel_id": f"C{i}"}
-            for i in range(1, ROUNDS_TICK)
-        ]
-        for start in range(0, len(copies), 1000):
-            await tx.execute(insert(RoundRow), copies[start : start + 1000])
+        steps = (await tx.execute(select(RoundStepRow.__table__))).mappings().all()
+        people = (await tx.execute(select(ParticipantRow.__table__))).mappings().all()
+        for first in range(1, ROUNDS_TICK, 1000):
+            ids = range(first + 1, min(first + 1000, ROUNDS_TICK) + 1)
+            await tx.execute(
+                insert(RoundRow),
+                [{**row, "id": i, "channel_id": f"C{i}"} for i in ids],
+            )
+            for table, rows in ((RoundStepRow, steps), (ParticipantRow, people)):
+                await tx.execute(
+                    insert(table),
+                    [{**{k: v for k, v in r.items() if k != "id"}, "round_id": i}
+                     for i in ids for r in rows],
+                )  # fmt: skip
         await tx.execute(text("DELETE FROM outbox"))  # as if the openings were delivered
 
     clock.current += timedelta(minutes=5)  # nothing due yet (reminders come at 45 min)

@@ -19,7 +19,8 @@ from bot import engine
 from bot.clock import Clock
 from bot.delivery import resolve
 from bot.model import Round
-from bot.store import ConcurrentUpdate, Store, Unit
+from bot.outbound import Post
+from bot.store import ConcurrentUpdate, Store
 from dialogues.cards import Card
 
 log = logging.getLogger(__name__)
@@ -63,8 +64,10 @@ class Clockwork:
         return advanced
 
     async def _tick_rounds(self, round_ids: list[int]) -> int:
+        """Step a chunk of rounds in one transaction, written set-based."""
         now = self.clock.now()
-        advanced = 0
+        saved: list[tuple[Round, Round]] = []
+        queued: list[tuple[int | None, Post]] = []
         async with self.store.transaction() as repo:
             rounds = await repo.get_many(round_ids)
             lagging = await repo.undelivered_many(list(rounds.values()))
@@ -73,20 +76,19 @@ class Clockwork:
                     # The round follows its delivery: nothing new while the channel lags.
                     await repo.release_round(round_id, now + LAGGING_RETRY)
                 elif round_id in rounds:
-                    advanced += await self._tick_one(repo, rounds[round_id], now)
-        return advanced
-
-    async def _tick_one(self, repo: Unit, rnd: Round, now: datetime) -> int:
-        if engine.needs_answers(rnd, now):
-            full = await repo.get(rnd.id)
-            assert full is not None
-            rnd = full
-        outcome = engine.tick(rnd, now, self.cards(rnd.settings.card_id))
-        if outcome.round is not None and outcome.round is not rnd:
-            await repo.save(rnd, outcome.round)
-        posts = await resolve(repo, list(outcome.posts))
-        await repo.enqueue(rnd.id, posts, now)
-        return 1 if posts else 0
+                    rnd = rounds[round_id]
+                    if engine.needs_answers(rnd, now):
+                        full = await repo.get(round_id)
+                        assert full is not None
+                        rnd = full
+                    outcome = engine.tick(rnd, now, self.cards(rnd.settings.card_id))
+                    if outcome.round is not None and outcome.round is not rnd:
+                        saved.append((rnd, outcome.round))
+                    posts = await resolve(repo, list(outcome.posts))
+                    queued += [(round_id, post) for post in posts]
+            await repo.save_many(saved)
+            await repo.enqueue_many(queued, now)
+        return len({round_id for round_id, _post in queued})
 
     async def question_sent(self, round_id: int, step_index: int, at: datetime) -> None:
         """The question reached its channel at ``at``: count the step's window from there."""

@@ -12,7 +12,7 @@ from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import case, delete, insert, or_, select, tuple_, update
+from sqlalchemy import bindparam, case, delete, insert, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -73,28 +73,31 @@ class Repository:
         what stepping a chunk of due rounds needs."""
         if not round_ids:
             return {}
-        rows = await self.session.scalars(
-            select(RoundRow)
-            .where(RoundRow.id.in_(list(round_ids)))
-            .execution_options(populate_existing=True)
+        # plain rows, not ORM objects: a chunk of 50 rounds has 1,550 steps
+        rows = await self.session.execute(
+            select(RoundRow.__table__).where(RoundRow.id.in_(list(round_ids)))
         )
         steps: dict[int, list[Step]] = {}
-        for st in await self.session.scalars(
-            select(RoundStepRow)
+        for st in await self.session.execute(
+            select(RoundStepRow.__table__)
             .where(RoundStepRow.round_id.in_(list(round_ids)))
             .order_by(RoundStepRow.round_id, RoundStepRow.position)
         ):
             steps.setdefault(st.round_id, []).append(_step(st))
         people: dict[int, list[tuple[str, bool, Person]]] = {}
-        for round_id, role, quiet, person in await self.session.execute(
-            select(ParticipantRow.round_id, ParticipantRow.role, ParticipantRow.quiet, PersonRow)
+        for row in await self.session.execute(
+            select(
+                ParticipantRow.round_id, ParticipantRow.role, ParticipantRow.quiet,
+                PersonRow.platform, PersonRow.user_id, PersonRow.name,
+            )
             .join(PersonRow, PersonRow.id == ParticipantRow.person_id)
             .where(
                 ParticipantRow.round_id.in_(list(round_ids)),
                 or_(ParticipantRow.role != "member", ParticipantRow.quiet.is_(True)),
             )
-        ):
-            people.setdefault(round_id, []).append((role, quiet, _person(person)))
+        ):  # fmt: skip
+            person = Person(row.platform, row.user_id, row.name)
+            people.setdefault(row.round_id, []).append((row.role, row.quiet, person))
         return {
             row.id: _round(row, tuple(steps.get(row.id, ())), people.get(row.id, []), ())
             for row in rows
@@ -160,7 +163,7 @@ class Repository:
         result = await self.session.execute(
             update(RoundRow)
             .where(RoundRow.id == before.id, RoundRow.version == before.version)
-            .values(**_round_columns(after), version=before.version + 1, lease_until=None)
+            .values(**_changed_columns(before, after), version=before.version + 1, lease_until=None)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise ConcurrentUpdate(before.id)
@@ -174,6 +177,57 @@ class Repository:
         await self._save_people(before, after)
         await self.save_answers(before, after)
         return after.evolve(version=before.version + 1)
+
+    async def save_many(self, pairs: Sequence[tuple[Round, Round]]) -> None:
+        """``save`` for many rounds stepped together: one statement per shape of change
+        (executemany) instead of several per round. Raises ConcurrentUpdate if any of
+        them changed underneath; the caller then saves them one by one."""
+        simple: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        steps: list[dict[str, Any]] = []
+        for before, after in pairs:
+            if (
+                before.answers != after.answers
+                or before.quiet != after.quiet
+                or before.coordinators != after.coordinators
+            ):
+                await self.save(before, after)
+                continue
+            changed = _changed_columns(before, after)
+            simple.setdefault(tuple(sorted(changed)), []).append(
+                {**changed, "b_id": before.id, "b_version": before.version}
+            )
+            steps += [
+                {"b_round": after.id, "b_position": i, "state": n.state.value,
+                 "posted_at": n.posted_at}
+                for i, (o, n) in enumerate(zip(before.steps, after.steps, strict=True))
+                if o != n
+            ]  # fmt: skip
+        for columns, rows in simple.items():
+            statement = (
+                update(RoundRow)
+                .where(RoundRow.id == bindparam("b_id"))
+                .where(RoundRow.version == bindparam("b_version"))
+                .values(
+                    {
+                        **{c: bindparam(c) for c in columns},
+                        "version": RoundRow.version + 1,
+                        "lease_until": None,
+                    }
+                )
+            )
+            connection = await self.session.connection()
+            outcome = await connection.execute(statement, rows)
+            if outcome.rowcount != len(rows):
+                raise ConcurrentUpdate([r["b_id"] for r in rows])
+        if steps:
+            connection = await self.session.connection()
+            await connection.execute(
+                update(RoundStepRow)
+                .where(RoundStepRow.round_id == bindparam("b_round"))
+                .where(RoundStepRow.position == bindparam("b_position"))
+                .values(state=bindparam("state"), posted_at=bindparam("posted_at")),
+                steps,
+            )
 
     async def _save_people(self, before: Round | None, after: Round) -> None:
         """Participants for who started the round, who coordinates and who asked for quiet."""
@@ -649,29 +703,23 @@ class Repository:
 
     async def enqueue(self, round_id: int | None, posts: Sequence[Post], now: datetime) -> int:
         """Queue messages; returns how many were queued (a ``once`` message only once)."""
-        queued = 0
-        for post in posts:
-            statement = self._insert(OutboxRow).values(
-                round_id=round_id,
-                platform=post.channel.platform,
-                channel_id=post.channel.channel_id,
-                thread_id=post.channel.thread_id or "",
-                recipient=recipient(post.channel, post.content),
-                # only a question's message is something people answer by replying to
-                step_index=(
-                    post.content.step_index if isinstance(post.content, QuestionPost) else None
-                ),
-                content=post.content.model_dump(mode="json"),
-                created_at=now,
-                next_attempt_at=now,
-                progress={},
-                attempts=0,
-                once_key=post.once,
-            )
+        return await self.enqueue_many([(round_id, post) for post in posts], now)
+
+    async def enqueue_many(self, posts: Sequence[tuple[int | None, Post]], now: datetime) -> int:
+        """Queue the messages of several rounds: one statement for all but ``once`` ones."""
+        plain = [_outbox_values(r, p, now) for r, p in posts if p.once is None]
+        if plain:
+            await self.session.execute(insert(OutboxRow), plain)
+        queued = len(plain)
+        for round_id, post in posts:
             if post.once is not None:
-                statement = statement.on_conflict_do_nothing(index_elements=["once_key"])
-            result = await self.session.execute(statement.returning(OutboxRow.id))
-            queued += result.first() is not None
+                result = await self.session.execute(
+                    self._insert(OutboxRow)
+                    .values(**_outbox_values(round_id, post, now))
+                    .on_conflict_do_nothing(index_elements=["once_key"])
+                    .returning(OutboxRow.id)
+                )
+                queued += result.first() is not None
         return queued
 
     async def claim_outbox(
@@ -850,6 +898,30 @@ class Repository:
 # --- mapping ----------------------------------------------------------------------------
 
 
+def _changed_columns(before: Round, after: Round) -> dict[str, Any]:
+    """The round's columns that differ: a tick writes its times, not its settings."""
+    old, new = _round_columns(before), _round_columns(after)
+    return {key: value for key, value in new.items() if old[key] != value}
+
+
+def _outbox_values(round_id: int | None, post: Post, now: datetime) -> dict[str, Any]:
+    return {
+        "round_id": round_id,
+        "platform": post.channel.platform,
+        "channel_id": post.channel.channel_id,
+        "thread_id": post.channel.thread_id or "",
+        "recipient": recipient(post.channel, post.content),
+        # only a question's message is something people answer by replying to
+        "step_index": post.content.step_index if isinstance(post.content, QuestionPost) else None,
+        "content": post.content.model_dump(mode="json"),
+        "created_at": now,
+        "next_attempt_at": now,
+        "progress": {},
+        "attempts": 0,
+        "once_key": post.once,
+    }
+
+
 def _stronger_role(statement: Any) -> Any:
     """On a second participation, a starter or coordinator stays one."""
     return case(
@@ -897,7 +969,8 @@ def _step_values(round_id: int, position: int, step: Step) -> dict[str, Any]:
     }
 
 
-def _step(row: RoundStepRow) -> Step:
+def _step(row: Any) -> Step:
+    """A step from its row (an ORM object or a plain row: both have the attributes)."""
     return Step(StepKind(row.kind), row.ref, StepState(row.state), row.posted_at)
 
 
@@ -906,7 +979,7 @@ def _person(row: PersonRow) -> Person:
 
 
 def _round(
-    row: RoundRow,
+    row: Any,
     steps: tuple[Step, ...],
     people: list[tuple[str, bool, Person]],
     answers: tuple[Answer, ...],
