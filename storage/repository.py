@@ -70,12 +70,21 @@ class Repository:
 
     async def get_many(self, round_ids: Sequence[int]) -> dict[int, Round]:
         """Several rounds without their answers, in three queries whatever their number:
-        what stepping a chunk of due rounds needs."""
+        what stepping a chunk of due rounds needs.
+
+        The rounds' rows are locked until the transaction ends (``FOR UPDATE``; SQLite's
+        transactions hold its one write lock anyway), so a command that changes one of
+        them meanwhile waits and then finds the new version, and ``save_many`` needs no
+        per-row check that PostgreSQL's executemany could not report.
+        """
         if not round_ids:
             return {}
         # plain rows, not ORM objects: a chunk of 50 rounds has 1,550 steps
         rows = await self.session.execute(
-            select(RoundRow.__table__).where(RoundRow.id.in_(list(round_ids)))
+            select(RoundRow.__table__)
+            .where(RoundRow.id.in_(list(round_ids)))
+            .order_by(RoundRow.id)
+            .with_for_update()
         )
         steps: dict[int, list[Step]] = {}
         for st in await self.session.execute(
@@ -179,9 +188,10 @@ class Repository:
         return after.evolve(version=before.version + 1)
 
     async def save_many(self, pairs: Sequence[tuple[Round, Round]]) -> None:
-        """``save`` for many rounds stepped together: one statement per shape of change
-        (executemany) instead of several per round. Raises ConcurrentUpdate if any of
-        them changed underneath; the caller then saves them one by one."""
+        """``save`` for rounds read with ``get_many`` (so locked) in this transaction: one
+        statement per shape of change (executemany) instead of several per round. Where
+        the driver reports rows per executemany, a round that changed underneath still
+        raises ConcurrentUpdate."""
         simple: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         steps: list[dict[str, Any]] = []
         for before, after in pairs:
@@ -217,7 +227,8 @@ class Repository:
             )
             connection = await self.session.connection()
             outcome = await connection.execute(statement, rows)
-            if outcome.rowcount != len(rows):
+            exact = connection.dialect.supports_sane_multi_rowcount
+            if exact and outcome.rowcount != len(rows):
                 raise ConcurrentUpdate([r["b_id"] for r in rows])
         if steps:
             connection = await self.session.connection()
