@@ -3,8 +3,10 @@
 Composition rather than inheritance: an adapter holds the service and a client for its
 platform; it is not a bot of its own. The service reaches a platform only through
 ``send``, when it empties the outbox; ``deliver`` is what the scheduler (and the adapter
-itself, after each event) calls to do that. How an adapter receives events (a terminal,
-Socket Mode, HTTP, long polling, a webhook) is its own business and starts in ``cli``.
+itself, after an event queued something) calls to do that. How an adapter receives
+events (a terminal, Socket Mode, HTTP, long polling, a webhook) is its own business and
+starts in ``cli``; whatever the way, it hands each event to ``service.receive`` and
+acknowledges the platform only after that returned.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The tables. One row per round; answers, posted messages and the outbox hang off it."""
+"""The tables. A round is a row with its steps and participants beside it; answers and
+participations point to one person each; the inbox and the outbox are queues."""
 
 from __future__ import annotations
 

@@ -1,7 +1,10 @@
-"""Reading and writing rounds, answers and the outbox, in the engine's own types.
+"""Reading and writing rounds, answers, the inbox and the outbox, in the core's own types.
 
-The service works with ``Round`` values; this module is the only place that knows how
-they are laid out in tables. Every method runs inside the caller's transaction.
+The core works with ``Round`` values and the types of ``bot.store``; this module is the
+only place that knows how they are laid out in tables. Every method runs inside the
+caller's transaction. Where the core handles many things at once (a batch of answers,
+a chunk of due rounds), there is a ``_many`` method that does it in a few set-based
+statements rather than a few statements per thing.
 """
 
 from __future__ import annotations

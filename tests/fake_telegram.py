@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,6 +38,10 @@ class FakeTelegram:
     failures: dict[str, list[int]] = field(default_factory=dict)
     admins: set[int] = field(default_factory=set)
     left: set[int] = field(default_factory=set)  # users no longer in the group
+    # Faults on demand: this share of sends fails with 429 (retry_after) or 500.
+    chaos: float = 0.0
+    faults: list[str] = field(default_factory=list)
+    rng: random.Random = field(default_factory=lambda: random.Random(11))
     blocked: set[int] = field(default_factory=set)  # users the bot may not write to
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
@@ -114,6 +119,14 @@ class FakeTelegram:
         else:
             args = dict(await request.post())
         args = {k: _decode(v) if k in JSON_FIELDS else v for k, v in args.items()}
+        if method in ("sendMessage", "sendDocument") and self.rng.random() < self.chaos:
+            fault = self.rng.choice(["429", "500"])
+            self.faults.append(fault)
+            if fault == "500":
+                await self._record(f"{method}:500", args)
+                body = {"ok": False, "error_code": 500, "description": "Internal Server Error"}
+                return web.json_response(body, status=500)
+            self.failures.setdefault(method, []).insert(0, 1)
         if self.failures.get(method):
             retry_after = self.failures[method].pop(0)
             await self._record(f"{method}:429", args)

@@ -249,3 +249,23 @@ async def test_a_member_without_a_private_chat_never_stops_the_round(telegram: H
     assert len(telegram.questions()) == 4  # the group's round went on
     to_anna = [m["text"] for m in telegram.fake.sent(USERS["anna"]["id"])]
     assert sum("privébericht" in t for t in to_anna) == 1  # told once, about Sara
+
+
+async def test_a_fifth_of_sends_failing_still_delivers_every_message_once_in_order(
+    telegram: Harness,
+) -> None:
+    fake = telegram.fake
+    fake.chaos = 0.2
+    await telegram.say("anna", "/dialoog start vragen=1.1,1.2 tempo=5s")
+    for _ in range(300):
+        if fake.of("sendDocument"):
+            break
+        telegram.clock.advance(seconds=5)
+        await telegram.service.tick()
+        await telegram.adapter.deliver()
+    titles = [q["text"].split("\n")[0] for q in telegram.questions()]
+    assert len(titles) == len(set(titles)) == 7  # opening, 1.1, 1.2, droom, 3 × evaluatie
+    assert "Openingsvraag" in titles[0]
+    assert sum("Samenvatting" in m["text"] for m in fake.sent()) == 1
+    assert len(fake.of("sendDocument")) == 1
+    assert {"429", "500"} <= set(fake.faults)
