@@ -391,7 +391,7 @@ def _unknown_option(word: str) -> str:
     return _(
         "Onbekende optie ‘{word}’. Mogelijk bij start: een kaart (bijv. dialoogkaart), "
         "rollen=1,3 · vragen=1.1,2.4 · tempo=1d · tijd=09:00 · dagen=ma-vr · "
-        "vrij=2026-12-21..2027-01-01 · begin=2026-12-01 · zone=Europe/Amsterdam · anoniem"
+        "vrij=JJJJ-MM-DD..JJJJ-MM-DD · begin=JJJJ-MM-DD · zone=Europe/Amsterdam · anoniem"
     ).format(word=_clip(word))
 
 
@@ -399,7 +399,7 @@ def help_text() -> str:
     return _(
         "Zo werkt de dialoog (typ /dialoog gevolgd door):\n"
         "• start [kaart] [rollen=1,3] [vragen=1.1,2.4] [tempo=1d] [tijd=09:00] [dagen=ma-vr] "
-        "[vrij=2026-12-21..2027-01-01] [begin=2026-12-01] [zone=Europe/Amsterdam] [anoniem]"
+        "[vrij=JJJJ-MM-DD..JJJJ-MM-DD] [begin=JJJJ-MM-DD] [zone=Europe/Amsterdam] [anoniem]"
         " — start een ronde; wie start is coördinator\n"
         "• status — waar staat de ronde?\n"
         "• pauze / hervat — ronde stilzetten en weer verder laten gaan\n"
