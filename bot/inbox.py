@@ -21,7 +21,9 @@ from typing import Any
 
 from bot.batching import GroupCommit
 from bot.clock import Clock
+from bot.i18n import _
 from bot.model import InboundEvent
+from bot.outbound import Reply, reply_posts
 from bot.store import ConcurrentUpdate, InboxEntry, Store, Unit
 
 log = logging.getLogger(__name__)
@@ -133,7 +135,16 @@ class Inbox:
 
     async def _later(self, repo: Unit, entry: InboxEntry, now: datetime, why: str) -> None:
         if entry.attempts >= ATTEMPTS:
+            # Given up: the event stays in the inbox with its error for an operator, and
+            # the person hears that their message was not carried out, not silence.
             await repo.inbox_done(entry.id, now, f"failed: {why}")
+            person = getattr(entry.event, "person", None)
+            if person is not None:
+                text = _(
+                    "Je bericht kon niet worden verwerkt; het is bewaard voor de beheerder. "
+                    "Probeer het later nog eens."
+                )
+                await repo.enqueue(None, reply_posts(entry.event, None, [Reply(person, text)]), now)
         else:
             wait = timedelta(seconds=min(2**entry.attempts, 300))
             await repo.inbox_later(entry.id, now + wait, f"retrying: {why}")

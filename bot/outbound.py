@@ -7,14 +7,14 @@ adapter escapes it for its own platform, so no markup is ever built in the engin
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal, Protocol
 
 from pydantic import BaseModel, Field, TypeAdapter
 
-from bot.model import ChannelRef, Person, StepKind
+from bot.model import AnswerDeleted, ChannelRef, InboundEvent, Person, StepKind
 from bot.summary import Summary
 
 
@@ -177,3 +177,23 @@ class Reply:
     person: Person
     text: str
     private: bool = True
+
+
+def reply_posts(event: InboundEvent, round_id: int | None, replies: Sequence[Reply]) -> list[Post]:
+    """Replies to whoever caused ``event``, as messages for the outbox, in its channel."""
+    reply_to = None if isinstance(event, AnswerDeleted) else event.message_id
+    return [
+        Post(
+            event.channel,
+            ReplyPost(
+                round_id=round_id,
+                platform=r.person.platform,
+                user_id=r.person.user_id,
+                name=r.person.name,
+                text=r.text,
+                private=r.private,
+                reply_to=reply_to,
+            ),
+        )
+        for r in replies
+    ]

@@ -48,7 +48,7 @@ from bot.model import (
     StepState,
     Tick,
 )
-from bot.outbound import Post, Reply, ReplyPost
+from bot.outbound import Post, Reply, reply_posts
 from bot.store import InboxEntry, Store, Unit
 from bot.summary import step_label
 from bot.texts import status_line
@@ -184,7 +184,7 @@ class DialogueService:
         else:
             text = _("Ronde {id} is gestart; jij bent coördinator.")
         reply = Reply(event.person, text.format(id=rnd.id) + " " + _("Commando's: /dialoog help"))
-        return Effects(rnd.id, [*_reply_posts(event, rnd.id, [reply]), *posts])
+        return Effects(rnd.id, [*reply_posts(event, rnd.id, [reply]), *posts])
 
     def _settings(self, cmd: StartCommand, card_id: str) -> RoundSettings:
         d = self.defaults
@@ -215,7 +215,7 @@ class DialogueService:
             await repo.save(rnd, after)
         round_id = after.id if after is not None else None
         posts = await resolve(repo, list(outcome.posts))
-        return Effects(round_id, [*_reply_posts(event, round_id, outcome.replies), *posts])
+        return Effects(round_id, [*reply_posts(event, round_id, outcome.replies), *posts])
 
     # --- answers ------------------------------------------------------------------------
 
@@ -268,7 +268,7 @@ class DialogueService:
         posts: list[Post] = []
         for entry, round_id, given, said in accepted:
             if given is None or (round_id, given.message_id) in kept:
-                posts += _reply_posts(entry.event, round_id, said)
+                posts += reply_posts(entry.event, round_id, said)
         queued = 0
         for post in posts:
             queued += await repo.enqueue(post.content.round_id, [post], now)
@@ -324,7 +324,7 @@ class DialogueService:
         else:
             text = _("Er is niets veranderd: {id} is geen antwoord van jou.")
         reply = Reply(event.person, text.format(id=event.message_id))
-        return Effects(round_id, _reply_posts(event, round_id, [reply]))
+        return Effects(round_id, reply_posts(event, round_id, [reply]))
 
     # --- the clock ----------------------------------------------------------------------
 
@@ -386,28 +386,7 @@ def _may_answer_in(channel: ChannelRef, event: AnswerGiven) -> bool:
     return event.channel == channel
 
 
-def _reply_posts(
-    event: InboundEvent, round_id: int | None, replies: tuple[Reply, ...] | list[Reply]
-) -> list[Post]:
-    reply_to = None if isinstance(event, AnswerDeleted) else event.message_id
-    return [
-        Post(
-            event.channel,
-            ReplyPost(
-                round_id=round_id,
-                platform=r.person.platform,
-                user_id=r.person.user_id,
-                name=r.person.name,
-                text=r.text,
-                private=r.private,
-                reply_to=reply_to,
-            ),
-        )
-        for r in replies
-    ]
-
-
 def _replies(
     event: InboundEvent, round_id: int | None, replies: tuple[Reply, ...] | list[Reply]
 ) -> Effects:
-    return Effects(round_id, _reply_posts(event, round_id, replies))
+    return Effects(round_id, reply_posts(event, round_id, replies))

@@ -27,7 +27,7 @@ from bot.outbound import (
 )
 from bot.service import DialogueService
 from bot.summary import compile_summary
-from dialogues.cards import get_card
+from dialogues.cards import Card, get_card
 from storage.db import Database
 from storage.models import InboxRow, OutboxRow
 from storage.repository import Repository
@@ -333,3 +333,27 @@ async def test_replies_of_an_event_worked_off_later_still_reach_the_person(
     await channel.deliver()
     assert isinstance(channel.replies[-1], ReplyPost)
     assert "geen ronde" in channel.replies[-1].text
+
+
+async def test_an_event_that_keeps_failing_is_given_up_and_its_author_told(
+    service: DialogueService, db: Database, clock: FakeClock, channel: LocalChannel
+) -> None:
+    def unreadable_card(card_id: str) -> Card:
+        raise RuntimeError("kapot")
+
+    broken = DialogueService(
+        SqlStore(db), cards=unreadable_card, clock=clock, defaults=service.defaults
+    )
+    assert await broken.handle(CommandGiven(channel.channel, ANNA, "start")) == 0
+    for _attempt in range(12):
+        clock.advance(minutes=6)  # past the longest backoff
+        await broken.work_inbox()
+    async with db.transaction() as session:
+        (outcome,) = (await session.scalars(select(InboxRow.outcome))).all()
+    assert outcome is not None
+    assert outcome.startswith("failed: RuntimeError")
+    await channel.deliver()
+    assert [r.text for r in channel.replies] == [
+        "Je bericht kon niet worden verwerkt; het is bewaard voor de beheerder. "
+        "Probeer het later nog eens."
+    ]
