@@ -55,7 +55,7 @@ REBASE_SHARE = 0.05
 
 
 def backoff(attempts: int) -> timedelta:
-    """2 s, 4 s, 8 s … capped at 15 minutes: twelve attempts span about an hour and a half."""
+    """2 s, 4 s, 8 s … capped at 15 minutes: twelve attempts span about 47 minutes."""
     return timedelta(seconds=min(2**attempts, 900))
 
 
@@ -121,7 +121,7 @@ class Delivery:
             return 0
         except DeliveryRefused as exc:
             log.warning("outbox message %s refused: %s", message.id, exc.reason)
-            await self._fail(message, exc.reason, dead=True, unreachable=exc.unreachable)
+            await self._fail(message, exc.reason, dead=True)
             return 0
         except Exception as exc:
             log.warning(
@@ -154,16 +154,14 @@ class Delivery:
                 log.exception("round %s could not count from its delivery", content.round_id)
         return 1
 
-    async def _fail(
-        self, message: PendingMessage, error: str, *, dead: bool, unreachable: bool = False
-    ) -> None:
+    async def _fail(self, message: PendingMessage, error: str, *, dead: bool) -> None:
         now = self.clock.now()
         retry_at = None if dead else now + backoff(message.attempts)
         async with self.store.transaction() as repo:
             if not await repo.mark_failed(message, error, retry_at=retry_at, now=now):
                 return
             if dead:
-                notice = await _tell_coordinator(repo, message, error, unreachable)
+                notice = await _tell_coordinator(repo, message, error)
                 if notice is not None:
                     await repo.enqueue(message.round_id, [notice], now)
 
@@ -179,9 +177,7 @@ def _late(question: QuestionPost, decided: datetime, arrived: datetime) -> bool:
     return delay > (question.answer_until - decided) * REBASE_SHARE
 
 
-async def _tell_coordinator(
-    repo: Unit, message: PendingMessage, error: str, unreachable: bool
-) -> Post | None:
+async def _tell_coordinator(repo: Unit, message: PendingMessage, error: str) -> Post | None:
     """One private word to whoever started the round, once per round and recipient."""
     content = message.content
     if message.round_id is None or isinstance(content, ReplyPost | DirectNotice):
@@ -203,8 +199,6 @@ async def _tell_coordinator(
             "Een bericht van ronde {id} kon niet in het kanaal worden geplaatst ({reason}). "
             "De ronde gaat door; kijk of ik nog in het kanaal zit en het kanaal nog bestaat."
         ).format(id=rnd.id, reason=error[:200])
-    if unreachable and not isinstance(content, ReminderPost):
-        text = _("Ik kan iemand in ronde {id} geen privébericht sturen.").format(id=rnd.id)
     return Post(
         rnd.channel,
         DirectNotice(

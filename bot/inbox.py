@@ -107,7 +107,9 @@ class Inbox:
             async with repo.savepoint():
                 return await self.apply_many(repo, entries, now)
         except Exception:
-            log.warning("a batch of events failed together; handling them one by one")
+            log.warning(
+                "a batch of events failed together; handling them one by one", exc_info=True
+            )
             return 0, set()
 
     async def _one(self, repo: Unit, entry: InboxEntry, now: datetime) -> int:

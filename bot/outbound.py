@@ -124,13 +124,11 @@ class DeliveryRefused(Exception):
 
     Adapters raise it for errors that no retry will cure; the message goes to the
     dead-letter state at once instead of being retried, and never holds back others.
-    ``unreachable`` marks a person the bot cannot write to privately.
     """
 
-    def __init__(self, reason: str, *, unreachable: bool = False) -> None:
+    def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.unreachable = unreachable
 
 
 class Parts(Protocol):

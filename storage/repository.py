@@ -510,32 +510,28 @@ class Repository:
     ) -> AnswerTarget | None:
         """What an answer needs to know, in one query: the round, its channel and the step
         it answers, found by the question's message id or named outright."""
-        query = select(
-            RoundRow.id, RoundRow.platform, RoundRow.channel_id, RoundRow.thread_id,
-            RoundStepRow.position, RoundStepRow.kind, RoundStepRow.ref, RoundStepRow.state,
-            RoundStepRow.posted_at,
-        ).join(RoundStepRow, RoundStepRow.round_id == RoundRow.id)  # fmt: skip
         if reply_to is not None:
-            query = query.join(
-                PostRow,
-                (PostRow.round_id == RoundRow.id) & (PostRow.step_index == RoundStepRow.position),
-            ).where(
-                PostRow.platform == channel.platform,
-                PostRow.channel_id == channel.channel_id,
-                PostRow.message_id == reply_to,
-            )
-        elif round_id is not None and step_index is not None:
-            query = query.where(RoundRow.id == round_id, RoundStepRow.position == step_index)
-        else:
+            return (await self.answer_targets([(channel, reply_to)])).get((channel, reply_to))
+        if round_id is None or step_index is None:
             return None
-        row = (await self.session.execute(query.limit(1))).first()
+        row = (
+            await self.session.execute(
+                select(
+                    RoundRow.id, RoundRow.platform, RoundRow.channel_id, RoundRow.thread_id,
+                    RoundStepRow.position, RoundStepRow.kind, RoundStepRow.ref,
+                    RoundStepRow.state, RoundStepRow.posted_at,
+                )
+                .join(RoundStepRow, RoundStepRow.round_id == RoundRow.id)
+                .where(RoundRow.id == round_id, RoundStepRow.position == step_index)
+            )
+        ).first()  # fmt: skip
         if row is None:
             return None
         return AnswerTarget(
             round_id=row.id,
             channel=ChannelRef(row.platform, row.channel_id, row.thread_id or None),
             step_index=row.position,
-            step=Step(StepKind(row.kind), row.ref, StepState(row.state), row.posted_at),
+            step=_step(row),
         )
 
     async def answer_targets(
@@ -567,7 +563,7 @@ class Repository:
                 round_id=row.id,
                 channel=ChannelRef(row.round_platform, row.round_channel, row.thread_id or None),
                 step_index=row.position,
-                step=Step(StepKind(row.kind), row.ref, StepState(row.state), row.posted_at),
+                step=_step(row),
             )
         return {
             (channel, reply_to): found[(channel.platform, channel.channel_id, reply_to)]
@@ -619,31 +615,7 @@ class Repository:
 
     async def add_answer(self, round_id: int, answer: Answer) -> bool:
         """Keep one answer; False if this message was kept before."""
-        person_id = await self.person_id(answer.person, answer.given_at)
-        kept = await self.session.execute(
-            self._insert(AnswerRow)
-            .values(**_answer_values(round_id, person_id, answer))
-            .on_conflict_do_nothing(index_elements=["round_id", "message_id"])
-            .returning(AnswerRow.id)
-        )
-        if kept.first() is None:
-            return False
-        await self._participate(round_id, person_id, "member", answer.given_at)
-        return True
-
-    async def find_step(self, channel: ChannelRef, message_id: str) -> tuple[int, int] | None:
-        """(round id, step index) of the question posted as ``message_id``."""
-        row = (
-            await self.session.execute(
-                select(PostRow.round_id, PostRow.step_index).where(
-                    PostRow.platform == channel.platform,
-                    PostRow.channel_id == channel.channel_id,
-                    PostRow.message_id == message_id,
-                    PostRow.step_index.is_not(None),
-                )
-            )
-        ).first()
-        return None if row is None or row[1] is None else (row[0], row[1])
+        return (round_id, answer.message_id) in await self.add_answers([(round_id, answer)])
 
     async def is_post(self, channel: ChannelRef, message_id: str) -> bool:
         """Whether ``message_id`` is something the bot posted in this chat."""
@@ -664,20 +636,6 @@ class Repository:
         found = await self.session.scalars(
             select(OutboxRow.id)
             .where(
-                OutboxRow.recipient == str(channel),
-                OutboxRow.sent_at.is_(None),
-                OutboxRow.dead_at.is_(None),
-            )
-            .limit(1)
-        )
-        return found.first() is not None
-
-    async def undelivered(self, round_id: int, channel: ChannelRef) -> bool:
-        """Whether the round's channel has not yet received everything the round said."""
-        found = await self.session.scalars(
-            select(OutboxRow.id)
-            .where(
-                OutboxRow.round_id == round_id,
                 OutboxRow.recipient == str(channel),
                 OutboxRow.sent_at.is_(None),
                 OutboxRow.dead_at.is_(None),

@@ -88,18 +88,7 @@ def test_validate_names_file_line_and_field(tmp_path: Path) -> None:
 
 async def test_rounds_list_and_summary_export(tmp_path: Path) -> None:
     db_path = tmp_path / "rondes.db"
-    db = Database(f"sqlite+aiosqlite:///{db_path}")
-    await db.migrate()
-    service = DialogueService(
-        SqlStore(db),
-        cards=get_card,
-        clock=FakeClock(datetime.now(UTC)),
-        defaults=RoundSettings(card_id="dialoogkaart"),
-    )
-    channel = LocalChannel(service, "team", out=lambda _: None)
-    await channel.say(person("Anna"), "/dialoog start anoniem")
-    await channel.say(person("Bram"), "Mijn beeld: <b>samen</b> leren & opleiden")
-    await db.close()
+    await a_round(db_path, "/dialoog start anoniem", "Mijn beeld: <b>samen</b> leren & opleiden")
 
     listed = dialoogbot("rounds", "list", db=db_path)
     assert listed.returncode == 0
@@ -146,7 +135,9 @@ def test_bad_configuration_is_reported_by_variable(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-async def a_round(db_path: Path) -> None:
+async def a_round(
+    db_path: Path, start: str = "/dialoog start", answer: str = "Samen leren."
+) -> None:
     """A database with round 1 in it, started and answered once."""
     db = Database(f"sqlite+aiosqlite:///{db_path}")
     await db.migrate()
@@ -157,8 +148,8 @@ async def a_round(db_path: Path) -> None:
         defaults=RoundSettings(card_id="dialoogkaart"),
     )
     channel = LocalChannel(service, "team", out=lambda _: None)
-    await channel.say(person("Anna"), "/dialoog start")
-    await channel.say(person("Bram"), "Samen leren.")
+    await channel.say(person("Anna"), start)
+    await channel.say(person("Bram"), answer)
     await db.close()
 
 

@@ -137,7 +137,7 @@ async def test_an_unreachable_person_is_a_dead_letter_and_the_coordinator_hears_
 
     async def platform(ref: ChannelRef, content: Content, parts: Parts) -> str:
         if isinstance(content, ReminderPost) and content.name == "Bram":
-            raise DeliveryRefused("Forbidden: bot can't initiate conversation", unreachable=True)
+            raise DeliveryRefused("Forbidden: bot can't initiate conversation")
         if isinstance(content, DirectNotice):
             told.append(content)
         if isinstance(content, QuestionPost):

@@ -300,7 +300,7 @@ async def test_reminders_reach_people_privately_through_the_outbox(
     assert any("privé aan Bram" in line for line in transcript)
     # replying to a reminder is not answering in the channel: it registers no question
     async with service.store.transaction() as repo:
-        found = await repo.find_step(channel.channel, channel.posted[-1].message_id)
+        found = await repo.answer_target(channel.channel, reply_to=channel.posted[-1].message_id)
     assert found is None
 
 

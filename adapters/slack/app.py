@@ -172,7 +172,7 @@ class SlackAdapter:
         app.view(translate.PRIVATE_VIEW)(self._acked(self._private_submit))
 
     def _acked(
-        self, work: Callable[[dict[str, Any]], Awaitable[Callable[[], Awaitable[None]] | None]]
+        self, work: Callable[[dict[str, Any]], Awaitable[Job]]
     ) -> Callable[[Any, dict[str, Any]], Awaitable[None]]:
         """A bolt listener that keeps the event, then acknowledges, then works it off.
 
@@ -327,8 +327,7 @@ class SlackAdapter:
         except SlackApiError as exc:
             error = str(exc.response.get("error", ""))
             if error in REFUSALS:
-                direct = isinstance(content, ReminderPost | DirectNotice)
-                raise DeliveryRefused(error, unreachable=direct) from exc
+                raise DeliveryRefused(error) from exc
             raise
 
     async def _send(self, channel: ChannelRef, content: Content, parts: Parts) -> str:

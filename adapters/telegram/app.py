@@ -269,14 +269,12 @@ class TelegramAdapter:
 
     async def send(self, channel: ChannelRef, content: Content, parts: Parts) -> str:
         """One outbox message to Telegram; a refusal no retry cures raises DeliveryRefused."""
-        direct = isinstance(content, ReminderPost | DirectNotice)
         try:
             return await self._send(channel, content, parts)
-        except Forbidden as exc:
-            # blocked by the person, never started a private chat, or removed from a group
-            raise DeliveryRefused(str(exc), unreachable=direct) from exc
-        except BadRequest as exc:
-            raise DeliveryRefused(str(exc), unreachable=direct) from exc
+        except (Forbidden, BadRequest) as exc:
+            # blocked by the person, never started a private chat, removed from a group,
+            # or a request Telegram will never accept: no retry cures these
+            raise DeliveryRefused(str(exc)) from exc
 
     async def _send(self, channel: ChannelRef, content: Content, parts: Parts) -> str:
         chat = int(channel.channel_id)
