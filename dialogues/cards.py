@@ -76,6 +76,13 @@ class EvaluationQuestion(_Strict):
     text: NonEmpty
 
 
+class Usage(_Strict):
+    """How groups use the card: the welcome, ``cards show`` and the paper format say it."""
+
+    text: NonEmpty
+    settings: list[NonEmpty] = Field(default_factory=list)
+
+
 class Footnote(_Strict):
     term: NonEmpty
     text: NonEmpty
@@ -93,6 +100,7 @@ class Card(_Strict):
     title: NonEmpty
     language: Literal["nl"] = "nl"
     purpose: NonEmpty
+    usage: Usage | None = None
     opening: Opening
     roles: list[Role] = Field(min_length=1)
     droomvraag: Droomvraag
