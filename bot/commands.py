@@ -19,7 +19,7 @@ from enum import StrEnum
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from bot.i18n import _
+from bot.i18n import N_, _
 from bot.model import Cadence
 
 
@@ -33,6 +33,10 @@ class Action(StrEnum):
     STOP = "stop"
     REMINDERS = "reminders"
     HELP = "help"
+    OUTCOME = "outcome"
+    PROPOSE = "propose"
+    PUBLISH = "publish"
+    VERDICT = "verdict"
 
 
 VERBS: dict[str, Action | None] = {
@@ -53,7 +57,34 @@ VERBS: dict[str, Action | None] = {
     "reminders": Action.REMINDERS,
     "help": Action.HELP,
     "hulp": Action.HELP,
+    "uitkomst": Action.OUTCOME,
+    "outcome": Action.OUTCOME,
+    "voorleggen": Action.PROPOSE,
+    "propose": Action.PROPOSE,
+    "publiceer": Action.PUBLISH,
+    "publish": Action.PUBLISH,
+    "klopt": Action.VERDICT,
+    "agree": Action.VERDICT,
+    "aanvulling": Action.VERDICT,
+    "addition": Action.VERDICT,
+    "bezwaar": Action.VERDICT,
+    "objection": Action.VERDICT,
 }
+# verdict words -> VerdictKind values
+VERDICT_WORDS = {
+    "klopt": "klopt",
+    "agree": "klopt",
+    "aanvulling": "aanvulling",
+    "addition": "aanvulling",
+    "bezwaar": "bezwaar",
+    "objection": "bezwaar",
+}
+# what a coordinator may change in the outcome's draft, and the parts of an action row
+OUTCOME_FIELDS = {"kern": "kern", "droom": "droom", "thema": "thema", "actie": "actie"}
+ACTION_PARTS = {"wat": "what", "met": "with_whom", "oplevert": "yields", "wanneer": "by_when"}
+# Free text the coordinator or a participant writes is kept as typed, up to this length;
+# an outcome is read on a phone, and a paragraph is what a field of it can hold.
+MAX_REMARK = 2000
 
 # option word -> StartCommand field
 OPTIONS: dict[str, str] = {
@@ -74,6 +105,8 @@ OPTIONS: dict[str, str] = {
     "tz": "timezone",
     "begin": "begin",
     "from": "begin",
+    "controle": "review",
+    "review": "review",
 }
 ANONYMOUS_WORDS = {"anoniem", "anonymous"}
 ONOFF = {"aan": "on", "on": "on", "uit": "off", "off": "off"}
@@ -115,12 +148,34 @@ class StartCommand:
     timezone: str | None = None
     begin: date | None = None
     anonymous: bool = False
+    # the check window; REVIEW_OFF for a round whose summary is published at once
+    review: Cadence | str | None = None
+
+
+REVIEW_OFF = "off"
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeEdit:
+    """One change to the outcome's draft: ``uitkomst kern …``, ``uitkomst actie 2 wanneer …``.
+
+    ``field`` is kern, droom, thema or actie; ``index`` counts from 1 as shown;
+    ``part`` is an action row's field (what, with_whom, yields, by_when) or "remove";
+    ``value`` is the new text (a date for by_when), None to clear.
+    """
+
+    field: str
+    index: int | None = None
+    part: str | None = None
+    value: str | date | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ActionCommand:
     action: Action
     argument: str | None = None
+    text: str = ""
+    edit: OutcomeEdit | None = None
 
 
 Command = StartCommand | ActionCommand
@@ -146,6 +201,10 @@ def parse(text: str, *, now: datetime | None = None, timezone: str = DEFAULT_TIM
     action = VERBS[verb]
     if action is None:
         return _parse_start(rest, now=now, timezone=timezone)
+    if action is Action.VERDICT:
+        return _parse_verdict(verb, _after_verb(text))
+    if action is Action.OUTCOME:
+        return ActionCommand(action, edit=_parse_edit(_after_verb(text)) if rest else None)
     if action is Action.REMINDERS:
         switch = rest[0].casefold() if len(rest) == 1 else ""
         if switch not in ONOFF:
@@ -195,6 +254,70 @@ def _parse_start(words: list[str], *, now: datetime | None, timezone: str) -> St
         assert isinstance(zone, str)
         _check_begin(begin, now.astimezone(ZoneInfo(zone)).date())
     return StartCommand(card_id=card_id, anonymous=anonymous, **values)  # type: ignore[arg-type]
+
+
+def _after_verb(text: str) -> str:
+    """What follows the verb, as typed: free text keeps its own spacing and lines."""
+    stripped = text.strip()
+    return stripped[len(stripped.split(maxsplit=1)[0]) :].strip()
+
+
+def _parse_verdict(verb: str, text: str) -> ActionCommand:
+    kind = VERDICT_WORDS[verb]
+    if kind == "klopt":
+        return ActionCommand(Action.VERDICT, "klopt", text=text[:MAX_REMARK])
+    if not text:
+        raise CommandError(
+            _("Zet je {kind} erachter, bijvoorbeeld: /dialoog {kind} <wat je mist>").format(
+                kind=kind
+            )
+        )
+    return ActionCommand(Action.VERDICT, kind, text=_remark(text))
+
+
+def _remark(text: str) -> str:
+    if len(text) > MAX_REMARK:
+        raise CommandError(
+            _("Dat is te lang ({n} tekens); houd het bij hooguit {max} tekens.").format(
+                n=len(text), max=MAX_REMARK
+            )
+        )
+    return text
+
+
+_EDIT_USAGE = N_(
+    "Zo pas je de uitkomst aan: uitkomst kern <tekst> · uitkomst droom <tekst> · "
+    "uitkomst thema <nr> <nieuwe titel> · uitkomst thema <nr> weg · "
+    "uitkomst actie <nr> wat|met|oplevert <tekst> · uitkomst actie <nr> wanneer <datum> · "
+    "uitkomst actie <nr> weg"
+)
+
+
+def _parse_edit(text: str) -> OutcomeEdit:
+    words = text.split()
+    field = OUTCOME_FIELDS.get(words[0].casefold())
+    if field is None:
+        raise CommandError(_(_EDIT_USAGE))
+    rest = text[len(words[0]) :].strip()
+    if field in ("kern", "droom"):
+        return OutcomeEdit(field, value=_remark(rest) if rest else None)
+    if len(words) < 3 or not words[1].isdigit() or int(words[1]) < 1:
+        raise CommandError(_(_EDIT_USAGE))
+    index = int(words[1])
+    rest = rest[len(words[1]) :].strip()
+    if words[2].casefold() == "weg" and len(words) == 3:
+        return OutcomeEdit(field, index, "remove")
+    if field == "thema":
+        return OutcomeEdit(field, index, "title", _remark(rest))
+    part = ACTION_PARTS.get(words[2].casefold())
+    if part is None:
+        raise CommandError(_(_EDIT_USAGE))
+    value_text = rest[len(words[2]) :].strip()
+    if part == "by_when":
+        if value_text.casefold() in ("", "geen", "none"):
+            return OutcomeEdit(field, index, part, None)
+        return OutcomeEdit(field, index, part, _date(value_text))
+    return OutcomeEdit(field, index, part, _remark(value_text) if value_text else None)
 
 
 def _check_begin(begin: date, today: date) -> None:
@@ -360,6 +483,13 @@ def parse_zone(value: str, option: str = "zone") -> str:
     return name
 
 
+def parse_review(value: str, option: str = "controle") -> Cadence | str:
+    """``controle=2d`` (school days for the group to check), or ``controle=uit``."""
+    if ONOFF.get(value.casefold()) == "off":
+        return REVIEW_OFF
+    return parse_cadence(value, option)
+
+
 _PARSERS: dict[str, Callable[[str], object]] = {
     "roles": _roles,
     "questions": _questions,
@@ -369,6 +499,7 @@ _PARSERS: dict[str, Callable[[str], object]] = {
     "skip_dates": _skip_dates,
     "timezone": parse_zone,
     "begin": _date,
+    "review": parse_review,
 }
 
 
@@ -383,7 +514,8 @@ def _clip(text: str, limit: int = 40) -> str:
 
 def _verb_list() -> str:
     return (
-        "start, status, pauze, hervat, volgende, overslaan, samenvatting, stop, herinneringen, help"
+        "start, status, pauze, hervat, volgende, overslaan, samenvatting, stop, herinneringen, "
+        "uitkomst, voorleggen, publiceer, klopt, aanvulling, bezwaar, help"
     )
 
 
@@ -391,7 +523,8 @@ def _unknown_option(word: str) -> str:
     return _(
         "Onbekende optie ‘{word}’. Mogelijk bij start: een kaart (bijv. dialoogkaart), "
         "rollen=1,3 · vragen=1.1,2.4 · tempo=1d · tijd=09:00 · dagen=ma-vr · "
-        "vrij=JJJJ-MM-DD..JJJJ-MM-DD · begin=JJJJ-MM-DD · zone=Europe/Amsterdam · anoniem"
+        "vrij=JJJJ-MM-DD..JJJJ-MM-DD · begin=JJJJ-MM-DD · zone=Europe/Amsterdam · "
+        "controle=2d|uit · anoniem"
     ).format(word=_clip(word))
 
 
@@ -399,7 +532,8 @@ def help_text() -> str:
     return _(
         "Zo werkt de dialoog (typ /dialoog gevolgd door):\n"
         "• start [kaart] [rollen=1,3] [vragen=1.1,2.4] [tempo=1d] [tijd=09:00] [dagen=ma-vr] "
-        "[vrij=JJJJ-MM-DD..JJJJ-MM-DD] [begin=JJJJ-MM-DD] [zone=Europe/Amsterdam] [anoniem]"
+        "[vrij=JJJJ-MM-DD..JJJJ-MM-DD] [begin=JJJJ-MM-DD] [zone=Europe/Amsterdam] "
+        "[controle=2d|uit] [anoniem]"
         " — start een ronde; wie start is coördinator\n"
         "• status — waar staat de ronde?\n"
         "• pauze / hervat — ronde stilzetten en weer verder laten gaan\n"
@@ -408,6 +542,13 @@ def help_text() -> str:
         "• samenvatting — tussenstand, of de eindsamenvatting als de ronde klaar is\n"
         "• stop — de ronde beëindigen\n"
         "• herinneringen uit / aan — wel of geen herinnering als je een vraag nog open hebt\n"
+        "Na de laatste stap (als de ronde een controle heeft):\n"
+        "• uitkomst — het concept bekijken; uitkomst kern <tekst>, uitkomst actie 1 wanneer "
+        "<datum> … — aanpassen (coördinator)\n"
+        "• voorleggen — het concept aan de groep voorleggen; publiceer — na de controle "
+        "publiceren (coördinator)\n"
+        "• klopt / aanvulling <tekst> / bezwaar <tekst> — je reactie op de voorgelegde "
+        "uitkomst\n"
         "Antwoorden doe je in de draad onder een vraag. Een antwoord aanpassen of "
         "verwijderen mag altijd; ook op eerdere vragen kun je nog reageren.\n"
         "Engelse woorden werken ook: pause, resume, next, skip, summary, roles=, questions=, "

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from bot import texts
+from bot import review, texts
 from bot.commands import Action, ActionCommand, CommandError, help_text
 from bot.i18n import _
 from bot.model import (
@@ -28,6 +28,7 @@ from bot.model import (
     AnswerGiven,
     ChannelRef,
     Person,
+    Previous,
     Round,
     RoundSettings,
     Status,
@@ -93,6 +94,7 @@ def new_round(
     card: Card,
     now: datetime,
     coordinators: Iterable[str] = (),
+    previous: Previous | None = None,
 ) -> Round:
     """A round that has not posted anything yet; due now unless it begins later.
 
@@ -113,6 +115,7 @@ def new_round(
         created_at=now,
         started_by=person,
         next_due=due,
+        previous=previous,
     )
 
 
@@ -136,6 +139,10 @@ def tick(rnd: Round, now: datetime, card: Card, *, caught_up: bool = True) -> Ou
     """
     if not caught_up:
         return Outcome(rnd)
+    if rnd.status is Status.REVIEWING:
+        if rnd.next_due is not None and rnd.next_due <= now:
+            return Outcome(*review.window_over(rnd, now))
+        return Outcome(rnd)
     if rnd.next_due is None or rnd.next_due > now:
         if rnd.status is Status.RUNNING and rnd.remind_at is not None and rnd.remind_at <= now:
             return _remind(rnd, card)
@@ -148,6 +155,9 @@ def tick(rnd: Round, now: datetime, card: Card, *, caught_up: bool = True) -> Ou
         return Outcome(rnd)
 
     index = rnd.next_step_index
+    if index is None and rnd.settings.review is not None:
+        rnd, said = review.open_review(rnd, now, card)
+        return Outcome(rnd, (*posts, *said))
     if index is None:
         rnd = rnd.evolve(status=Status.FINISHED, finished_at=now, next_due=None, remind_at=None)
         summary = compile_summary(card, rnd, now)
@@ -168,6 +178,8 @@ def needs_answers(rnd: Round, now: datetime) -> bool:
     """Whether ticking the round now reads its answers (reminders and the summary do),
     so the tick of a round that only posts its next question need not load them."""
     stepping = rnd.next_due is not None and rnd.next_due <= now
+    if rnd.status is Status.REVIEWING:
+        return stepping  # the window's end counts who checked: participants and verdicts
     if stepping:
         return rnd.next_step_index is None  # the summary reads them; a next step does not
     return rnd.remind_at is not None and rnd.remind_at <= now
@@ -236,10 +248,16 @@ def question_post(rnd: Round, index: int, card: Card, answer_until: datetime) ->
         role=role,
         text=text,
         invitation=card.opening.invitation if step.kind is StepKind.OPENING else None,
+        reconstructed=_reconstructed(card, step),
         answer_until=answer_until,
         timezone=rnd.settings.timezone,
         anonymous=rnd.settings.anonymous,
     )
+
+
+def _reconstructed(card: Card, step: Step) -> bool:
+    found = card.question(step.ref) if step.kind is StepKind.QUESTION else None
+    return found is not None and found[1].reconstructed
 
 
 # --- commands --------------------------------------------------------------------------
@@ -251,7 +269,12 @@ _COORDINATOR_ONLY = {
     Action.SKIP,
     Action.SUMMARY,
     Action.STOP,
+    Action.OUTCOME,
+    Action.PROPOSE,
+    Action.PUBLISH,
 }
+# what only makes sense while questions are still being asked
+_STEPPING = {Action.PAUSE, Action.RESUME, Action.NEXT, Action.SKIP}
 
 
 def is_coordinator(rnd: Round, person: Person, is_admin: bool) -> bool:
@@ -276,7 +299,7 @@ def command(
     if rnd is None or card is None:
         return _reply(rnd, person, _("Er loopt hier geen ronde. Start er een met: /dialoog start"))
     if cmd.action is Action.STATUS:
-        return _reply(rnd, person, texts.status_line(rnd, card))
+        return _reply(rnd, person, texts.status_line(rnd, card, review.status_phrase(rnd)))
     if cmd.action is Action.REMINDERS:
         return _reminders(rnd, cmd, person)
     if cmd.action in _COORDINATOR_ONLY and not is_coordinator(rnd, person, is_admin):
@@ -290,9 +313,25 @@ def command(
     if cmd.action is Action.SUMMARY:
         summary = compile_summary(card, rnd, now)
         return Outcome(rnd, (Post(rnd.channel, SummaryPost(round_id=rnd.id, summary=summary)),))
+    if cmd.action is Action.OUTCOME:
+        if cmd.edit is None:
+            return Outcome(*review.show(rnd, person, now, card))
+        return Outcome(*review.edit(rnd, cmd.edit, person))
     if not rnd.status.active:
         return _reply(
             rnd, person, _("Deze ronde is al afgelopen. Start een nieuwe met: /dialoog start")
+        )
+    if cmd.action is Action.PROPOSE:
+        return Outcome(*review.propose(rnd, person, now, card))
+    if cmd.action is Action.PUBLISH:
+        return Outcome(*review.publish(rnd, person, now, card))
+    if cmd.action is Action.VERDICT:
+        return Outcome(*review.verdict(rnd, cmd, person, now))
+    if rnd.status is Status.REVIEWING and cmd.action in _STEPPING:
+        return _reply(
+            rnd,
+            person,
+            _("Alle stappen zijn gesloten; de uitkomst wordt nu opgemaakt en gecontroleerd."),
         )
     handler = _HANDLERS[cmd.action]
     return handler(rnd, cmd, person, now, card)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from enum import StrEnum
 
+from bot.synthesis import ActionRow, Synthesis
+
 
 @dataclass(frozen=True, slots=True)
 class ChannelRef:
@@ -47,12 +49,14 @@ class Status(StrEnum):
     SCHEDULED = "scheduled"
     RUNNING = "running"
     PAUSED = "paused"
+    # every step closed; the group checks the outcome before it is published
+    REVIEWING = "reviewing"
     FINISHED = "finished"
     CANCELLED = "cancelled"
 
     @property
     def active(self) -> bool:
-        return self in (Status.SCHEDULED, Status.RUNNING, Status.PAUSED)
+        return self in (Status.SCHEDULED, Status.RUNNING, Status.PAUSED, Status.REVIEWING)
 
 
 class StepKind(StrEnum):
@@ -143,6 +147,8 @@ class RoundSettings:
     skip_dates: tuple[date, ...] = ()
     anonymous: bool = False
     begin: date | None = None
+    # How long the group has to check the outcome; None publishes the summary at once.
+    review: Cadence | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +162,63 @@ class Answer:
     given_at: datetime
     private: bool = False
     edited_at: datetime | None = None
+
+
+class ReviewPhase(StrEnum):
+    DRAFT = "concept"  # with the coordinator, who may edit it
+    CHECK = "controle"  # with the group: klopt, aanvulling or bezwaar
+    PUBLISHED = "gepubliceerd"
+
+
+class VerdictKind(StrEnum):
+    AGREE = "klopt"
+    ADDITION = "aanvulling"
+    OBJECTION = "bezwaar"
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """The outcome of a round on its way from draft to what the group confirmed.
+
+    ``draft`` is the synthesis as it stood when the last step closed, with the
+    coordinator's edits applied: what the group checks is a fixed text, not one that
+    shifts under them while late answers arrive (those join the record, and after
+    publication an addendum).
+    """
+
+    phase: ReviewPhase
+    opened_at: datetime
+    draft: Synthesis
+    kern: str | None = None
+    dream: str | None = None
+    until: datetime | None = None
+    published_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One person's word on the outcome; a later one of the same person counts instead."""
+
+    person: Person
+    kind: VerdictKind
+    text: str
+    given_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Previous:
+    """The channel's round before this one, as it stood when this one began.
+
+    Kept with the round (not looked up when the summary is made) so the comparison the
+    kwaliteitscyclus asks for is part of the round's own record and the engine stays pure.
+    """
+
+    round_id: int
+    start: date | None
+    end: date | None
+    participants: int
+    themes: tuple[tuple[str, tuple[str, ...]], ...]  # (title, terms)
+    actions: tuple[ActionRow, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +244,9 @@ class Round:
     paused_at: datetime | None = None
     finished_at: datetime | None = None
     answers: tuple[Answer, ...] = ()
+    review: Review | None = None
+    verdicts: tuple[Verdict, ...] = ()
+    previous: Previous | None = None
     version: int = 0
 
     def participants(self) -> dict[str, Person]:

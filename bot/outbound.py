@@ -33,6 +33,8 @@ class QuestionPost(BaseModel):
     answer_until: datetime | None = None
     timezone: str
     anonymous: bool = False
+    # the card completed words its source lost: said wherever the question is shown
+    reconstructed: bool = False
 
 
 class NoticePost(BaseModel):
@@ -96,8 +98,22 @@ class DirectNotice(BaseModel):
     text: str
 
 
+class DraftPost(BaseModel):
+    """The outcome's draft for a coordinator, privately: to read, edit and put to the group.
+
+    Adapters add what their platform offers for editing (a Slack modal, the commands in a
+    Telegram private chat or the console)."""
+
+    type: Literal["draft"] = "draft"
+    round_id: int
+    platform: str
+    user_id: str
+    name: str
+    summary: Summary
+
+
 Content = Annotated[
-    QuestionPost | NoticePost | SummaryPost | ReminderPost | ReplyPost | DirectNotice,
+    QuestionPost | NoticePost | SummaryPost | ReminderPost | ReplyPost | DirectNotice | DraftPost,
     Field(discriminator="type"),
 ]
 CONTENT = TypeAdapter[Content](Content)
@@ -111,7 +127,7 @@ def recipient(channel: ChannelRef, content: Content) -> str:
     behind one person who cannot be reached.
     """
     match content:
-        case ReminderPost() | DirectNotice():
+        case ReminderPost() | DirectNotice() | DraftPost():
             return f"{content.platform}:user:{content.user_id}"
         case ReplyPost():
             return f"{channel}:user:{content.user_id}"

@@ -17,10 +17,12 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from bot import i18n
+from bot import i18n, texts
+from bot.i18n import _, ngettext
 from bot.outbound import (
     Content,
     DirectNotice,
+    DraftPost,
     NoticePost,
     QuestionPost,
     ReminderPost,
@@ -63,15 +65,75 @@ def _environment(markdown: bool) -> Environment:
         lstrip_blocks=True,
     )
     env.globals["_"] = lambda text: Markup(i18n._(text))
+    env.filters["oneline"] = lambda text: " ".join(str(text).split())
+    env.filters["day"] = lambda value: texts.day(value) if value else ""
+    env.filters["clip"] = lambda text, limit: _clip(" ".join(str(text).split()), limit)
     return env
 
 
 def summary_markdown(summary: Summary, *, escape: bool = True) -> str:
-    """The summary as a Markdown document; ``escape=False`` for a terminal."""
-    template = _environment(escape).get_template("summary.md.j2")
-    generated = moment(summary.generated_at, summary.timezone)
-    text = template.render(s=summary, generated=generated)
+    """The whole record as a Markdown document: the outcome, then every answer as its
+    appendix. ``escape=False`` for a terminal."""
+    env = _environment(escape)
+    zone = summary.timezone
+    template = env.get_template("summary.md.j2")
+    text = template.render(
+        s=summary, at=lambda when: moment(when, zone) if when else "", **record_values(summary)
+    )
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def record_values(summary: Summary) -> dict[str, str]:
+    """The sentences every rendering of the record shares, composed once."""
+    o = summary.outcome
+    p = summary.period
+    values = {
+        "period": texts.period(p.start, p.end),
+        "until": moment(o.until, summary.timezone) if o.until else "",
+        "confirmed": "",
+        "previous_period": "",
+    }
+    if o.published_at is not None:
+        values["confirmed"] = confirmed_line(summary)
+    if summary.comparison is not None:
+        before = summary.comparison.previous_period
+        values["previous_period"] = texts.period(before.start, before.end)
+    return values
+
+
+def confirmed_line(summary: Summary) -> str:
+    o = summary.outcome
+    when = texts.day(o.published_at.date()) if o.published_at else ""
+    line = _(
+        "Bevestigd door de groep ({when}): {agreed} van {asked} deelnemers zeggen dat het klopt"
+    ).format(when=when, agreed=o.agreed, asked=o.asked)
+    extra = []
+    if o.additions:
+        extra.append(
+            ngettext("{n} aanvulling", "{n} aanvullingen", len(o.additions)).format(
+                n=len(o.additions)
+            )
+        )
+    if o.objections:
+        extra.append(
+            ngettext("{n} bezwaar", "{n} bezwaren", len(o.objections)).format(n=len(o.objections))
+        )
+    return line + ("; " + ", ".join(extra) if extra else "") + "."
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def outcome_text(summary: Summary, *, draft: bool = False, record_hint: str = "") -> str:
+    """The outcome as the channel reads it on a phone: what the group found, dreams and
+    will do, in a screen or two; the answers themselves stay in the full record.
+    ``draft`` adds the numbers and commands a coordinator edits with."""
+    template = _environment(False).get_template("outcome.txt.j2")
+    text = template.render(
+        s=summary, draft=draft, record_hint=record_hint, **record_values(summary)
+    )
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
 def summary_json(summary: Summary) -> str:
@@ -91,7 +153,12 @@ def content_text(content: Content) -> str:
         case NoticePost() | ReplyPost() | DirectNotice():
             return str(plain(content.text))
         case SummaryPost():
-            return summary_markdown(content.summary, escape=False)
+            hint = _("Het volledige verslag: dialoogbot summary {id} --format pdf").format(
+                id=content.summary.round_id
+            )
+            return outcome_text(content.summary, record_hint=hint)
+        case DraftPost():
+            return outcome_text(content.summary, draft=True)
         case ReminderPost():
             return reminder_text(content)
 

@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from bot import engine
 from bot.clock import Clock
 from bot.clockwork import Clockwork
-from bot.commands import Action, ActionCommand, CommandError, StartCommand
+from bot.commands import REVIEW_OFF, Action, ActionCommand, CommandError, StartCommand
 from bot.commands import parse as parse_command
 from bot.delivery import Delivery, Sender, resolve
 from bot.i18n import _
@@ -39,6 +39,7 @@ from bot.model import (
     AnswerDeleted,
     AnswerEdited,
     AnswerGiven,
+    Cadence,
     ChannelRef,
     CommandGiven,
     Event,
@@ -49,14 +50,16 @@ from bot.model import (
     Tick,
 )
 from bot.outbound import Post, Reply, reply_posts
+from bot.review import status_phrase
 from bot.store import InboxEntry, Store, Unit
-from bot.summary import step_label
+from bot.summary import previous_of, step_label
 from bot.texts import status_line
 from dialogues.cards import Card
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
+_OUTCOME_ACTIONS = frozenset({Action.OUTCOME, Action.PROPOSE, Action.PUBLISH, Action.VERDICT})
 # How long a reply may wait for the post it refers to while that post is being sent.
 MATCH_GRACE = timedelta(minutes=2)
 
@@ -158,7 +161,12 @@ class DialogueService:
         card_id = cmd.card_id or self.defaults.card_id
         try:
             card = self.cards(card_id)
+            before = await repo.latest(event.channel)
+            previous = None
+            if before is not None and before.settings.card_id == card_id and before.answers:
+                previous = previous_of(card, before, now)
             rnd = engine.new_round(
+                previous=previous,
                 channel=event.channel,
                 person=event.person,
                 settings=self._settings(cmd, card_id),
@@ -200,6 +208,7 @@ class DialogueService:
             skip_dates=tuple(sorted({*d.skip_dates, *cmd.skip_dates})),
             anonymous=cmd.anonymous,
             begin=cmd.begin,
+            review=_review(cmd.review, d.review),
         )
 
     async def _action(
@@ -208,6 +217,10 @@ class DialogueService:
         rnd = await repo.active(event.channel)
         if rnd is None and cmd.action in (Action.STATUS, Action.SUMMARY):
             rnd = await repo.latest(event.channel)
+        if rnd is None and cmd.action in _OUTCOME_ACTIONS:
+            # a private chat (Telegram) has no round of its own: the outcome commands
+            # there concern the one round in review that this person takes part in
+            rnd = await repo.reviewing_for(event.person)
         card = self.cards(rnd.settings.card_id) if rnd is not None else None
         outcome = engine.command(rnd, cmd, event.person, now, card, is_admin=event.is_admin)
         after = outcome.round
@@ -371,11 +384,19 @@ class DialogueService:
         """The status line of the channel's latest round, for a console that (re)starts."""
         async with self.store.transaction() as repo:
             rnd = await repo.active(channel) or await repo.latest(channel)
-        return None if rnd is None else status_line(rnd, self.cards(rnd.settings.card_id))
+        if rnd is None:
+            return None
+        return status_line(rnd, self.cards(rnd.settings.card_id), status_phrase(rnd))
 
     async def message_ids(self, channel: ChannelRef) -> list[str]:
         async with self.store.transaction() as repo:
             return await repo.message_ids(channel)
+
+
+def _review(chosen: Cadence | str | None, default: Cadence | None) -> Cadence | None:
+    if chosen == REVIEW_OFF:
+        return None
+    return chosen if isinstance(chosen, Cadence) else default
 
 
 def _may_answer_in(channel: ChannelRef, event: AnswerGiven) -> bool:

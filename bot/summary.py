@@ -1,18 +1,34 @@
-"""Compile a round into its summary: the group's answers, the outcome and who took part.
+"""Compile a round into its record: the outcome first, then the answers that support it.
 
-The summary is a data model, not text: the channel post, the Markdown export and the
-JSON export are renderings of the same value, so they can never disagree. Anonymity is
-applied here, once, so no renderer can leak a name by accident.
+The summary is a data model, not text: the channel post, the Markdown, JSON, HTML and PDF
+exports are renderings of the same value, so they can never disagree. Who may be named
+is decided here, once (``Labels``), so no renderer can leak a name by accident: a
+private answer never carries its author, and an anonymous round shows "deelnemer A"
+wherever a name would stand, the action table and the participation chart included.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from pydantic import BaseModel
 
 from bot.i18n import _
-from bot.model import Answer, Round, Status, StepKind, StepState
+from bot.model import (
+    Answer,
+    Person,
+    Previous,
+    ReviewPhase,
+    Round,
+    Status,
+    StepKind,
+    StepState,
+    Verdict,
+    VerdictKind,
+)
+from bot.school_days import local
+from bot.synthesis import ActionRow, Statement, Synthesis, synthesize
 from dialogues.cards import Card
 
 
@@ -21,6 +37,7 @@ class SummaryAnswer(BaseModel):
     text: str
     private: bool = False
     edited: bool = False
+    given_at: datetime | None = None
 
 
 class SummaryItem(BaseModel):
@@ -28,39 +45,109 @@ class SummaryItem(BaseModel):
     kind: StepKind
     ref: str
     label: str
-    role: str | None = None
     question: str
     state: StepState
+    # the card completes words its source lost; the record says so wherever it is shown
+    reconstructed: bool = False
     answers: list[SummaryAnswer]
-    respondents: list[str]
     respondent_count: int
 
 
+class RoleSection(BaseModel):
+    number: int
+    title: str
+    items: list[SummaryItem]
+
+
 class Participation(BaseModel):
-    name: str
+    """How many steps one person answered: for a chart in the paper record, never a
+    ranking in the channel (a student answering less is no news to post)."""
+
+    author: str
     answered: int
-    asked: int
+
+
+class Remark(BaseModel):
+    author: str | None
+    text: str
+    given_at: datetime
+
+
+class Outcome(BaseModel):
+    """What the group found, dreams and will do; ``phase`` None: a round without a check."""
+
+    phase: ReviewPhase | None
+    kern: str | None = None
+    dream: str | None = None
+    synthesis: Synthesis
+    until: datetime | None = None
+    published_at: datetime | None = None
+    asked: int = 0
+    agreed: int = 0
+    additions: list[Remark] = []
+    objections: list[Remark] = []
+
+    @property
+    def confirmed(self) -> bool:
+        return self.phase is ReviewPhase.PUBLISHED
+
+
+class Period(BaseModel):
+    start: date | None
+    end: date | None
+
+
+class Comparison(BaseModel):
+    """The previous round of this channel beside this one: the kwaliteitscyclus."""
+
+    previous_round_id: int
+    previous_period: Period
+    participants_before: int
+    participants_now: int
+    themes_new: list[str]
+    themes_gone: list[str]
+    themes_kept: list[str]
+    actions_before: list[ActionRow]
+
+
+class AddendumEntry(BaseModel):
+    ref: str
+    label: str
+    answer: SummaryAnswer
 
 
 class Summary(BaseModel):
     round_id: int
     card_id: str
     card_title: str
+    card_purpose: str
+    card_usage: str | None = None
+    # the card's own invitation to explore similarities and differences
+    card_invitation: str | None = None
     channel: str
     timezone: str
     status: Status
     final: bool
     anonymous: bool
     generated_at: datetime
+    period: Period
     steps_asked: int
     participant_count: int
+    answer_count: int
+    outcome: Outcome
     opening: SummaryItem | None
-    questions: list[SummaryItem]
+    roles: list[RoleSection]
     droomvraag: SummaryItem | None
     evaluation: list[SummaryItem]
     participation: list[Participation]
     private_withheld: int = 0
     stopped_early: bool = False
+    comparison: Comparison | None = None
+    addendum: list[AddendumEntry] = []
+
+    @property
+    def questions(self) -> list[SummaryItem]:
+        return [item for section in self.roles for item in section.items]
 
 
 def step_label(card: Card, kind: StepKind, ref: str) -> tuple[str, str | None, str]:
@@ -79,92 +166,279 @@ def step_label(card: Card, kind: StepKind, ref: str) -> tuple[str, str | None, s
     return ref, role.title, question.text
 
 
+@dataclass(frozen=True, slots=True)
+class Labels:
+    """Who the group may see as the author of something: the one place names are decided.
+
+    In an anonymous round everyone who speaks gets a letter in order of first word,
+    stable for the whole record ("deelnemer A"), so a reader can still see that two
+    remarks came from one person without learning who. A private answer is nobody's.
+    """
+
+    anonymous: bool
+    letters: dict[str, str]
+
+    @classmethod
+    def of(cls, rnd: Round) -> Labels:
+        letters: dict[str, str] = {}
+        if rnd.settings.anonymous:
+            speakers = [a for a in rnd.answers if not a.private] + list(rnd.verdicts)
+            for thing in sorted(speakers, key=lambda t: t.given_at):
+                key = thing.person.key
+                if key not in letters:
+                    letters[key] = _("deelnemer {letter}").format(letter=_letter(len(letters)))
+        return cls(rnd.settings.anonymous, letters)
+
+    def author(self, person: Person, *, private: bool = False) -> str | None:
+        if private:
+            return None
+        if self.anonymous:
+            return self.letters.get(person.key, _("een deelnemer"))
+        return person.name
+
+
+def _letter(n: int) -> str:
+    """A, B, …, Z, AA, AB, …: enough letters for a board with all its leaders."""
+    text = ""
+    n += 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        text = chr(ord("A") + rest) + text
+    return text
+
+
 def compile_summary(card: Card, rnd: Round, now: datetime) -> Summary:
-    """The summary as it stands now; private answers wait for the final one.
+    """The record as it stands now; private answers wait until every step has closed.
 
     A round that was stopped is final too: nothing more will be asked, so what was given,
-    private answers included, is all there will be. A private answer never carries its
-    author's name: the person asked for privacy, and the summary is read by the channel.
+    private answers included, is all there will be.
     """
     final = rnd.status in (Status.FINISHED, Status.CANCELLED)
-    anonymous = rnd.settings.anonymous
+    # Once every step closed, private answers may join the outcome the group checks:
+    # that is the "eindsamenvatting" their authors were promised, still without a name.
+    closed = final or rnd.status is Status.REVIEWING
+    labels = Labels.of(rnd)
+    review = rnd.review
+    published_at = review.published_at if review is not None else None
+
     by_step: dict[int, list[Answer]] = {}
+    addendum: list[AddendumEntry] = []
+    withheld = 0
     for answer in sorted(rnd.answers, key=lambda a: (a.given_at, a.message_id)):
+        if answer.private and not closed:
+            withheld += 1
+            continue
         by_step.setdefault(answer.step_index, []).append(answer)
 
-    withheld = 0
-    counted: set[str] = set()
     items: list[SummaryItem] = []
     for index, step in enumerate(rnd.steps):
-        label, role, question = step_label(card, step.kind, step.ref)
+        label, _role, question = step_label(card, step.kind, step.ref)
         shown: list[SummaryAnswer] = []
-        names: list[str] = []
+        people: set[str] = set()
         for answer in by_step.get(index, []):
-            if answer.private and not final:
-                withheld += 1
-                continue
-            shown.append(
-                SummaryAnswer(
-                    author=None if anonymous or answer.private else answer.person.name,
-                    text=answer.text,
-                    private=answer.private,
-                    edited=answer.edited_at is not None,
-                )
+            entry = SummaryAnswer(
+                author=labels.author(answer.person, private=answer.private),
+                text=answer.text,
+                private=answer.private,
+                edited=answer.edited_at is not None,
+                given_at=answer.given_at,
             )
-            counted.add(answer.person.key)
-            if not answer.private and answer.person.name not in names:
-                names.append(answer.person.name)
+            if published_at is not None and answer.given_at > published_at:
+                addendum.append(AddendumEntry(ref=step.ref, label=label, answer=entry))
+                continue
+            shown.append(entry)
+            people.add(answer.person.key)
+        found = card.question(step.ref) if step.kind is StepKind.QUESTION else None
         items.append(
             SummaryItem(
                 step_index=index,
                 kind=step.kind,
                 ref=step.ref,
                 label=label,
-                role=role,
                 question=question,
                 state=step.state,
+                reconstructed=found is not None and found[1].reconstructed,
                 answers=shown,
-                respondents=[] if anonymous else names,
-                respondent_count=len(names),
+                respondent_count=len(people),
             )
         )
-
-    asked = sum(1 for s in rnd.steps if s.state is StepState.POSTED)
-    people: dict[str, tuple[str, set[int]]] = {}
-    for answer in rnd.answers:
-        if answer.private:
-            continue  # counting it would say who gave the private answer
-        _name, steps = people.setdefault(answer.person.key, (answer.person.name, set()))
-        steps.add(answer.step_index)
-    participation = (
-        []
-        if anonymous
-        else sorted(
-            (Participation(name=n, answered=len(s), asked=asked) for n, s in people.values()),
-            key=lambda p: (-p.answered, p.name.casefold()),
-        )
-    )
 
     def first(kind: StepKind) -> SummaryItem | None:
         return next((i for i in items if i.kind is kind), None)
 
+    visible = [a for answers in by_step.values() for a in answers]
+    outcome = _outcome(card, rnd, labels, visible, now)
     return Summary(
         round_id=rnd.id,
         card_id=card.id,
         card_title=card.title,
+        card_purpose=card.purpose,
+        card_usage=card.usage.text if card.usage else None,
+        card_invitation=card.opening.invitation,
         channel=str(rnd.channel),
         timezone=rnd.settings.timezone,
         status=rnd.status,
         final=final,
-        anonymous=anonymous,
+        anonymous=rnd.settings.anonymous,
         generated_at=now,
-        steps_asked=asked,
-        participant_count=len(counted),
+        period=period_of(rnd, now),
+        steps_asked=sum(1 for s in rnd.steps if s.state is StepState.POSTED),
+        participant_count=len({a.person.key for a in visible}),
+        answer_count=len(visible),
+        outcome=outcome,
         opening=first(StepKind.OPENING),
-        questions=[i for i in items if i.kind is StepKind.QUESTION],
+        roles=_roles(card, items),
         droomvraag=first(StepKind.DROOMVRAAG),
         evaluation=[i for i in items if i.kind is StepKind.EVALUATION],
-        participation=participation,
+        participation=_participation(rnd, labels),
         private_withheld=withheld,
         stopped_early=rnd.status is Status.CANCELLED,
+        comparison=_comparison(rnd, outcome.synthesis),
+        addendum=addendum,
+    )
+
+
+def draft(card: Card, rnd: Round, now: datetime) -> Synthesis:
+    """The synthesis the coordinator starts from when the last step closes."""
+    return _synthesize(card, rnd, Labels.of(rnd), list(rnd.answers), now)
+
+
+def _synthesize(
+    card: Card, rnd: Round, labels: Labels, answers: list[Answer], now: datetime
+) -> Synthesis:
+    statements = []
+    for answer in sorted(answers, key=lambda a: (a.step_index, a.given_at, a.message_id)):
+        step = rnd.steps[answer.step_index]
+        label, _role, _question = step_label(card, step.kind, step.ref)
+        section = step.ref if step.kind is StepKind.EVALUATION else step.kind.value
+        statements.append(
+            Statement(
+                ref=step.ref,
+                label=label,
+                section=section,
+                # a private answer counts as someone, but as no one in particular
+                person=f"private:{answer.message_id}" if answer.private else answer.person.key,
+                author=labels.author(answer.person, private=answer.private),
+                text=answer.text,
+            )
+        )
+    found = synthesize(
+        statements, card_text=card_words(card), today=local(now, rnd.settings.timezone).date()
+    )
+    # a table reads by name; private rows (no name) last
+    rows = sorted(found.actions, key=lambda a: (a.author is None, (a.author or "").casefold()))
+    return found.model_copy(update={"actions": rows})
+
+
+def card_words(card: Card) -> str:
+    """The card's own words, which say what the round is about rather than what it found."""
+    parts = [card.title, card.purpose, card.opening.question, card.droomvraag.text]
+    parts += [role.description for role in card.roles]
+    parts += [q.text for _role, q in card.questions()]
+    parts += [e.text for e in card.evaluation]
+    parts += [f"{note.term}: {note.text}" for note in card.footnotes]
+    return "\n".join(parts)
+
+
+def _outcome(
+    card: Card, rnd: Round, labels: Labels, visible: list[Answer], now: datetime
+) -> Outcome:
+    review = rnd.review
+    if review is None:
+        return Outcome(phase=None, synthesis=_synthesize(card, rnd, labels, visible, now))
+    latest: dict[str, Verdict] = {}
+    additions: list[Remark] = []
+    objections: list[Remark] = []
+    for verdict in sorted(rnd.verdicts, key=lambda v: v.given_at):
+        latest[verdict.person.key] = verdict
+        remark = Remark(
+            author=labels.author(verdict.person), text=verdict.text, given_at=verdict.given_at
+        )
+        if verdict.kind is VerdictKind.ADDITION:
+            additions.append(remark)
+        elif verdict.kind is VerdictKind.OBJECTION:
+            objections.append(remark)
+    return Outcome(
+        phase=review.phase,
+        kern=review.kern,
+        dream=review.dream,
+        synthesis=review.draft,
+        until=review.until,
+        published_at=review.published_at,
+        asked=len(reviewers(rnd)),
+        agreed=sum(1 for v in latest.values() if v.kind is VerdictKind.AGREE),
+        additions=additions,
+        objections=objections,
+    )
+
+
+def reviewers(rnd: Round) -> dict[str, Person]:
+    """Who is asked to check the outcome: everyone who took part, and who started it."""
+    return rnd.participants()
+
+
+def _roles(card: Card, items: list[SummaryItem]) -> list[RoleSection]:
+    """Questions under a heading per role, so the role is said once, not on every question."""
+    sections: list[RoleSection] = []
+    for role in card.roles:
+        numbers = {q.number for q in role.questions}
+        chosen = [i for i in items if i.kind is StepKind.QUESTION and i.ref in numbers]
+        if chosen:
+            sections.append(RoleSection(number=role.number, title=role.title, items=chosen))
+    return sections
+
+
+def _participation(rnd: Round, labels: Labels) -> list[Participation]:
+    """Steps answered per person, private answers left out: counting them would say who
+    gave one. In name order, never ranked."""
+    steps: dict[str, tuple[str, set[int]]] = {}
+    for answer in rnd.answers:
+        if answer.private:
+            continue
+        author = labels.author(answer.person) or ""
+        steps.setdefault(answer.person.key, (author, set()))[1].add(answer.step_index)
+    rows = [Participation(author=a, answered=len(s)) for a, s in steps.values()]
+    return sorted(rows, key=lambda p: p.author.casefold())
+
+
+def period_of(rnd: Round, now: datetime) -> Period:
+    """From the first question posted to the round's end (or today, while it runs)."""
+    zone = rnd.settings.timezone
+    posted = [s.posted_at for s in rnd.steps if s.posted_at is not None]
+    start = local(min(posted), zone).date() if posted else None
+    end_at = rnd.finished_at or (rnd.review.opened_at if rnd.review else None)
+    end = local(end_at or now, zone).date() if start is not None else None
+    return Period(start=start, end=end)
+
+
+def _comparison(rnd: Round, now: Synthesis) -> Comparison | None:
+    before = rnd.previous
+    if before is None:
+        return None
+    terms_before = {t for _title, terms in before.themes for t in terms}
+    terms_now = {t for theme in now.themes for t in theme.terms}
+    return Comparison(
+        previous_round_id=before.round_id,
+        previous_period=Period(start=before.start, end=before.end),
+        participants_before=before.participants,
+        participants_now=len({a.person.key for a in rnd.answers}),
+        themes_new=[t.title for t in now.themes if not set(t.terms) & terms_before],
+        themes_gone=[title for title, terms in before.themes if not set(terms) & terms_now],
+        themes_kept=[t.title for t in now.themes if set(t.terms) & terms_before],
+        actions_before=list(before.actions),
+    )
+
+
+def previous_of(card: Card, rnd: Round, now: datetime) -> Previous:
+    """What a next round in the channel keeps of this one: its confirmed outcome if the
+    group confirmed one, else what its answers show."""
+    synthesis = rnd.review.draft if rnd.review is not None else draft(card, rnd, now)
+    period = period_of(rnd, now)
+    return Previous(
+        round_id=rnd.id,
+        start=period.start,
+        end=period.end,
+        participants=len({a.person.key for a in rnd.answers}),
+        themes=tuple((t.title, tuple(t.terms)) for t in synthesis.themes),
+        actions=tuple(synthesis.actions),
     )

@@ -6,9 +6,9 @@ wording can be reviewed in one place. Dates use Babel's Dutch calendar names.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 
 from bot.i18n import N_, _, ngettext
 from bot.model import Cadence, Round, Status, Step, StepKind, StepState
@@ -19,6 +19,24 @@ from dialogues.cards import Card
 def moment(when: datetime, timezone: str) -> str:
     """ "dinsdag 24 november om 09:00" in the round's time zone."""
     return format_datetime(local(when, timezone), "EEEE d MMMM 'om' HH:mm", locale="nl")
+
+
+def day(when: date, this_year: int | None = None) -> str:
+    """ "24 november 2026"; without the year when it is ``this_year`` (a chat message read
+    this year needs none; paper, read later, always has it)."""
+    pattern = "d MMMM" if when.year == this_year else "d MMMM y"
+    return format_date(when, pattern, locale="nl")
+
+
+def period(start: date | None, end: date | None, this_year: int | None = None) -> str:
+    """ "12 januari – 6 februari 2027", the year said once when both share it."""
+    if start is None:
+        return _("nog niet begonnen")
+    if end is None or end == start:
+        return day(start, this_year)
+    if start.year == end.year:
+        return f"{format_date(start, 'd MMMM', locale='nl')} – {day(end, this_year)}"
+    return f"{day(start)} – {day(end)}"
 
 
 def cadence_phrase(cadence: Cadence, time_text: str) -> str:
@@ -47,11 +65,19 @@ def intro(rnd: Round, card: Card) -> str:
         _("Welkom bij de dialoog ‘{title}’.").format(title=card.title),
         card.purpose,
         _(
-            "We nemen {steps} stappen, {schedule}; na de laatste volgt de samenvatting. "
+            "We nemen {steps} stappen, {schedule}; na de laatste volgt de uitkomst. "
             "Antwoord in de draad onder elke vraag. Aanpassen of verwijderen mag altijd, "
             "en ook op eerdere vragen kun je nog reageren."
         ).format(steps=steps, schedule=schedule_phrase(rnd)),
     ]
+    if rnd.settings.review is not None:
+        lines.append(
+            _(
+                "Na de laatste stap zet {name} de uitkomst op een rij: wat we delen, waar we "
+                "verschillen, onze droom en wie wat gaat doen. Die leggen we aan jullie voor "
+                "voordat hij als uitkomst van de groep verschijnt."
+            ).format(name=rnd.started_by.name)
+        )
     if rnd.settings.anonymous:
         lines.append(_("Deze ronde is anoniem: in de samenvatting staan geen namen."))
     lines.extend(f"{note.term}: {note.text}" for note in card.footnotes)
@@ -63,12 +89,14 @@ STATUS_WORDS = {
     Status.SCHEDULED: N_("gepland"),
     Status.RUNNING: N_("loopt"),
     Status.PAUSED: N_("gepauzeerd"),
+    Status.REVIEWING: N_("uitkomst in controle"),
     Status.FINISHED: N_("afgerond"),
     Status.CANCELLED: N_("gestopt"),
 }
 
 
-def status_line(rnd: Round, card: Card) -> str:
+def status_line(rnd: Round, card: Card, outcome: str | None = None) -> str:
+    """``outcome`` says where the outcome stands while the group checks it."""
     active = [i for i, s in enumerate(rnd.steps) if s.state is not StepState.SKIPPED]
     posted = [i for i in active if rnd.steps[i].state is StepState.POSTED]
     people = {a.person.key for a in rnd.answers}
@@ -91,6 +119,8 @@ def status_line(rnd: Round, card: Card) -> str:
             parts.append(_("daarna: {what} (na hervatten)").format(what=what))
         else:
             parts.append(_("daarna: {what} op {when}").format(what=what, when=when))
+    if outcome:
+        parts.append(outcome)
     parts.append(
         ngettext("{n} deelnemer", "{n} deelnemers", len(people)).format(n=len(people))
         + ", "

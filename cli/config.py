@@ -18,9 +18,9 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.commands import parse_cadence, parse_time, parse_weekdays, parse_zone
+from bot.commands import parse_cadence, parse_review, parse_time, parse_weekdays, parse_zone
 from bot.i18n import LOCALE_DIR
-from bot.model import RoundSettings
+from bot.model import Cadence, RoundSettings
 from dialogues.cards import CardError, get_card
 from storage.db import DEFAULT_PATIENCE, DatabaseUrlError, normalize_url
 
@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     time_of_day: str = Field("09:00", description="Default time of day for daily steps")
     timezone: str = Field("Europe/Amsterdam", description="Default time zone of rounds")
     weekdays: str = Field("ma-vr", description="Default school days, e.g. ma-vr or ma,di,do")
+    review: str = Field(
+        "2d",
+        description="Default time the group has to check the outcome (2d: two school days), "
+        "or uit: publish the summary at once",
+    )
     coordinators: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Extra coordinators of every round: platform:user_id, comma-separated",
@@ -126,6 +131,12 @@ class Settings(BaseSettings):
         parse_cadence(value, option="")
         return value
 
+    @field_validator("review")
+    @classmethod
+    def _review(cls, value: str) -> str:
+        parse_review(value, option="")
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
@@ -173,7 +184,12 @@ class Settings(BaseSettings):
             time_of_day=parse_time(self.time_of_day),
             timezone=self.timezone,
             weekdays=parse_weekdays(self.weekdays),
+            review=_window(parse_review(self.review)),
         )
+
+
+def _window(review: Cadence | str) -> Cadence | None:
+    return review if isinstance(review, Cadence) else None
 
 
 @cache

@@ -219,11 +219,16 @@ def cards_show(card_id: Annotated[str, typer.Argument(help="Id van de kaart")]) 
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
     typer.echo(f"# {card.title}\n\n{card.purpose}\n")
+    if card.usage is not None:
+        typer.echo(f"{card.usage.text}\n")
+        for setting in card.usage.settings:
+            typer.echo(f"  - {setting}")
+        typer.echo("")
     typer.echo(f"Opening: {card.opening.question}\n  {card.opening.invitation}\n")
     for role in card.roles:
         typer.echo(f"## {role.number}. {role.title}\n{role.description}\n")
         for q in role.questions:
-            mark = " (aangevuld)" if q.reconstructed else ""
+            mark = " (begin aangevuld door dialoogbot)" if q.reconstructed else ""
             typer.echo(f"  {q.number}{mark} {q.text}")
         typer.echo("")
     typer.echo(f"{card.droomvraag.title}: {card.droomvraag.text}\n")

@@ -18,7 +18,7 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-ACTIVE = "status IN ('scheduled', 'running', 'paused')"
+ACTIVE = "status IN ('scheduled', 'running', 'paused', 'reviewing')"
 
 
 class Base(DeclarativeBase):
@@ -70,6 +70,10 @@ class RoundRow(Base):
     # min(next_due, remind_at): one indexed column for the scheduler's claim, because an
     # ``OR`` over two columns cannot use an index (a tick over 10,000 rounds took 39 s).
     wake_at: Mapped[datetime | None]
+    # the outcome on its way from draft to confirmed (bot.model.Review), and what this
+    # round keeps of the channel's round before it (bot.model.Previous)
+    review: Mapped[dict[str, Any] | None]
+    previous: Mapped[dict[str, Any] | None]
     version: Mapped[int] = mapped_column(default=1)
 
     __table_args__ = (
@@ -150,6 +154,19 @@ class AnswerRow(Base):
         Index("ix_answers_message", "message_id"),
         Index("ix_answers_person", "person_id"),
     )
+
+
+class VerdictRow(Base):
+    """A participant's word on the outcome put to the group: a fact, like an answer."""
+
+    __tablename__ = "verdicts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(UserText)
+    given_at: Mapped[datetime]
 
 
 class PostRow(Base):

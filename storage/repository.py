@@ -28,15 +28,21 @@ from bot.model import (
     ChannelRef,
     InboundEvent,
     Person,
+    Previous,
+    Review,
+    ReviewPhase,
     Round,
     RoundSettings,
     Status,
     Step,
     StepKind,
     StepState,
+    Verdict,
+    VerdictKind,
 )
 from bot.outbound import CONTENT, Post, QuestionPost, recipient
 from bot.store import AnswerTarget, ConcurrentUpdate, InboxEntry, PendingMessage
+from bot.synthesis import ActionRow, Synthesis
 from storage.events import decode, encode
 from storage.models import (
     AnswerRow,
@@ -47,6 +53,7 @@ from storage.models import (
     PostRow,
     RoundRow,
     RoundStepRow,
+    VerdictRow,
 )
 
 
@@ -188,7 +195,22 @@ class Repository:
                 )
         await self._save_people(before, after)
         await self.save_answers(before, after)
+        await self._save_verdicts(before, after)
         return after.evolve(version=before.version + 1)
+
+    async def _save_verdicts(self, before: Round, after: Round) -> None:
+        """Verdicts are only ever added; a person's later word counts instead of earlier."""
+        for verdict in after.verdicts[len(before.verdicts) :]:
+            person_id = await self.person_id(verdict.person, verdict.given_at)
+            await self.session.execute(
+                insert(VerdictRow).values(
+                    round_id=after.id,
+                    person_id=person_id,
+                    kind=verdict.kind.value,
+                    text=verdict.text,
+                    given_at=verdict.given_at,
+                )
+            )
 
     async def save_many(self, pairs: Sequence[tuple[Round, Round]]) -> None:
         """``save`` for rounds read with ``get_many`` (so locked) in this transaction: one
@@ -200,6 +222,7 @@ class Repository:
         for before, after in pairs:
             if (
                 before.answers != after.answers
+                or before.verdicts != after.verdicts
                 or before.quiet != after.quiet
                 or before.coordinators != after.coordinators
             ):
@@ -343,7 +366,9 @@ class Repository:
             update(RoundRow)
             .where(
                 RoundRow.wake_at <= now,
-                RoundRow.status.in_([Status.SCHEDULED.value, Status.RUNNING.value]),
+                RoundRow.status.in_(
+                    [Status.SCHEDULED.value, Status.RUNNING.value, Status.REVIEWING.value]
+                ),
                 or_(RoundRow.lease_until.is_(None), RoundRow.lease_until < now),
             )
             .values(lease_until=now + lease)
@@ -383,12 +408,44 @@ class Repository:
                 query = query.where(AnswerRow.message_id == message_id)
             answers = await self.session.execute(query.order_by(AnswerRow.id))
             found = tuple(_answer(a, _person(p)) for a, p in answers)
+        verdicts: tuple[Verdict, ...] = ()
+        if row.review is not None:
+            rows = await self.session.execute(
+                select(VerdictRow, PersonRow)
+                .join(PersonRow, PersonRow.id == VerdictRow.person_id)
+                .where(VerdictRow.round_id == row.id)
+                .order_by(VerdictRow.id)
+            )
+            verdicts = tuple(
+                Verdict(_person(p), VerdictKind(v.kind), v.text, v.given_at) for v, p in rows
+            )
         return _round(
             row,
             tuple(_step(st) for st in steps),
             [(role, quiet, _person(p)) for role, quiet, p in people],
             found,
+            verdicts,
         )
+
+    async def reviewing_for(self, person: Person) -> Round | None:
+        """The round in review that this person takes part in, when there is just one:
+        what a command typed in a private chat, which has no round, is about."""
+        ids = list(
+            await self.session.scalars(
+                select(RoundRow.id)
+                .join(ParticipantRow, ParticipantRow.round_id == RoundRow.id)
+                .join(PersonRow, PersonRow.id == ParticipantRow.person_id)
+                .where(
+                    RoundRow.status == "reviewing",
+                    RoundRow.platform == person.platform,
+                    PersonRow.platform == person.platform,
+                    PersonRow.user_id == person.user_id,
+                )
+                .distinct()
+                .limit(2)
+            )
+        )
+        return await self.get(ids[0]) if len(ids) == 1 else None
 
     # --- the inbox: events kept before they are acknowledged ----------------------------
 
@@ -920,7 +977,10 @@ def _round_columns(rnd: Round) -> dict[str, Any]:
             "skip_dates": [d.isoformat() for d in s.skip_dates],
             "anonymous": s.anonymous,
             "begin": s.begin.isoformat() if s.begin else None,
+            "review": str(s.review) if s.review else None,
         },
+        "review": _review_json(rnd.review),
+        "previous": _previous_json(rnd.previous),
         "created_at": rnd.created_at,
         "next_due": rnd.next_due,
         "remind_at": rnd.remind_at,
@@ -955,6 +1015,7 @@ def _round(
     steps: tuple[Step, ...],
     people: list[tuple[str, bool, Person]],
     answers: tuple[Answer, ...],
+    verdicts: tuple[Verdict, ...] = (),
 ) -> Round:
     s = row.settings
     settings = RoundSettings(
@@ -968,6 +1029,7 @@ def _round(
         skip_dates=tuple(date.fromisoformat(d) for d in s["skip_dates"]),
         anonymous=s["anonymous"],
         begin=date.fromisoformat(s["begin"]) if s["begin"] else None,
+        review=Cadence.parse(s["review"]) if s.get("review") else None,
     )
     starter = next(p for role, _quiet, p in people if role == "starter")
     return Round(
@@ -985,7 +1047,70 @@ def _round(
         paused_at=row.paused_at,
         finished_at=row.finished_at,
         answers=answers,
+        review=_review(row.review),
+        verdicts=verdicts,
+        previous=_previous(row.previous),
         version=row.version,
+    )
+
+
+def _review_json(review: Review | None) -> dict[str, Any] | None:
+    if review is None:
+        return None
+    return {
+        "phase": review.phase.value,
+        "opened_at": review.opened_at.isoformat(),
+        "draft": review.draft.model_dump(mode="json"),
+        "kern": review.kern,
+        "dream": review.dream,
+        "until": review.until.isoformat() if review.until else None,
+        "published_at": review.published_at.isoformat() if review.published_at else None,
+    }
+
+
+def _review(data: dict[str, Any] | None) -> Review | None:
+    if data is None:
+        return None
+
+    def moment(value: str | None) -> datetime | None:
+        return datetime.fromisoformat(value) if value else None
+
+    opened = moment(data["opened_at"])
+    assert opened is not None
+    return Review(
+        phase=ReviewPhase(data["phase"]),
+        opened_at=opened,
+        draft=Synthesis.model_validate(data["draft"]),
+        kern=data.get("kern"),
+        dream=data.get("dream"),
+        until=moment(data.get("until")),
+        published_at=moment(data.get("published_at")),
+    )
+
+
+def _previous_json(previous: Previous | None) -> dict[str, Any] | None:
+    if previous is None:
+        return None
+    return {
+        "round_id": previous.round_id,
+        "start": previous.start.isoformat() if previous.start else None,
+        "end": previous.end.isoformat() if previous.end else None,
+        "participants": previous.participants,
+        "themes": [[title, list(terms)] for title, terms in previous.themes],
+        "actions": [a.model_dump(mode="json") for a in previous.actions],
+    }
+
+
+def _previous(data: dict[str, Any] | None) -> Previous | None:
+    if data is None:
+        return None
+    return Previous(
+        round_id=data["round_id"],
+        start=date.fromisoformat(data["start"]) if data["start"] else None,
+        end=date.fromisoformat(data["end"]) if data["end"] else None,
+        participants=data["participants"],
+        themes=tuple((title, tuple(terms)) for title, terms in data["themes"]),
+        actions=tuple(ActionRow.model_validate(a) for a in data["actions"]),
     )
 
 

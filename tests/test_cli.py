@@ -50,7 +50,8 @@ def test_cards_list_and_show(tmp_path: Path) -> None:
     assert "dialoogkaart" in listed.stdout
     assert "26 vragen" in listed.stdout
     shown = dialoogbot("cards", "show", "dialoogkaart", db=tmp_path / "x.db")
-    assert "4.4 (aangevuld)" in shown.stdout
+    assert "4.4 (begin aangevuld door dialoogbot)" in shown.stdout
+    assert "kwaliteitscyclus" in shown.stdout  # how the card is used
     assert "Droomvraag" in shown.stdout
     missing = dialoogbot("cards", "show", "bestaat-niet", db=tmp_path / "x.db")
     assert missing.returncode == 1
@@ -105,7 +106,7 @@ async def test_rounds_list_and_summary_export(tmp_path: Path) -> None:
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["anonymous"] is True
     assert data["opening"]["answers"][0]["text"] == "Mijn beeld: <b>samen</b> leren & opleiden"
-    assert data["opening"]["answers"][0]["author"] is None
+    assert data["opening"]["answers"][0]["author"] == "deelnemer A"
 
 
 @pytest.mark.parametrize(
@@ -226,6 +227,7 @@ def test_settings_within_the_bounds_become_the_round_defaults() -> None:
         time_of_day=time(8, 30),
         timezone="Europe/Brussels",
         weekdays=frozenset({0, 2}),
+        review=Cadence(days=2),  # the group checks the outcome unless told otherwise
     )
 
 

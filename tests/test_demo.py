@@ -19,7 +19,7 @@ async def test_the_demo_script_plays_a_whole_round(
     channel = LocalChannel(service, "demo", out=transcript.append)
     colleagues = Colleagues(channel, script, pace=0)
     channel.listeners.append(colleagues.on_post)
-    await channel.say(COORDINATOR, "/dialoog start tempo=1s")
+    await channel.say(COORDINATOR, "/dialoog start tempo=1s controle=3s")
     for _ in range(100):
         if colleagues.done.is_set():
             break
@@ -33,8 +33,16 @@ async def test_the_demo_script_plays_a_whole_round(
     assert summary.final
     names = [p["name"] for p in script["participants"]]
     assert summary.droomvraag is not None
-    assert sorted(summary.droomvraag.respondents) == sorted(names)
-    assert {p.name for p in summary.participation} == set(names)
+    assert sorted(a.author or "" for a in summary.droomvraag.answers) == sorted(names)
+    assert {p.author for p in summary.participation} == set(names)
+    # the group confirmed the outcome the coordinator edited, with Fatima's addition
+    review = script["extras"]["review"]
+    outcome = summary.outcome
+    assert outcome.phase == "gepubliceerd"
+    assert outcome.kern == review["kern"].strip()
+    assert (outcome.agreed, outcome.asked) == (4, 5)  # four said klopt, one added
+    assert [r.author for r in outcome.additions] == ["Fatima El Amrani"]
+    assert outcome.synthesis.themes, "the demo's answers share a theme"
 
     extras = script["extras"]
     by_ref = {item.ref: item for item in [*summary.questions, *summary.evaluation]}

@@ -52,12 +52,15 @@ def test_markdown_summary_sets_the_outcome_apart() -> None:
     )
     text = summary_markdown(summary)
     assert text.startswith("# Tussenstand: ")
-    outcome = text.index("## Uitkomst van het gesprek")
-    per_question = text.index("## Antwoorden per vraag")
-    assert outcome < text.index("### Droomvraag") < text.index("### Acties") < per_question
+    outcome = text.index("## Thema's")
+    appendix = text.index("# Bijlage: alle antwoorden")
+    assert outcome < text.index("## Droomvraag: over drie jaar") < text.index("## Acties")
+    assert text.index("## Acties") < appendix < text.index("### Acties")
     assert "- **Bram**: Over drie jaar..." in text
-    assert "## Deelname" in text
-    assert "- Bram: 2 van 31 stappen beantwoord" in text
+    assert text.index("## Deelname") > appendix  # on paper, after the answers
+    assert "| Bram | 2 van 31 |" in text
+    # the role is a heading once, not repeated on every question
+    assert text.count("Rol als visionair en verbinder") == 1
 
 
 def test_markdown_escapes_user_text() -> None:
@@ -78,14 +81,17 @@ def test_anonymous_markdown_names_nobody() -> None:
     text = summary_markdown(summary_with([(bram, 0, "anoniem antwoord")], anonymous=True))
     assert "anoniem antwoord" in text
     assert "Bram" not in text
-    assert "## Deelname" not in text
+    assert "| deelnemer A | 1 van 31 |" in text
     assert "Bram" not in summary_json(summary_with([(bram, 0, "x")], anonymous=True))
 
 
 def test_terminal_text_drops_escape_sequences_but_keeps_the_words() -> None:
     bram = Person("local", "bram", "Bram")
     summary = summary_with([(bram, 0, "\x1b[2J\x1b[31mrood\x1b[0m en\nnieuwe regel")])
-    text = content_text(SummaryPost(round_id=7, summary=summary))
+    text = summary_markdown(summary, escape=False)
     assert "\x1b" not in text
     assert "[31mrood" in text
     assert "nieuwe regel" in text
+    channel = content_text(SummaryPost(round_id=7, summary=summary))
+    assert "\x1b" not in channel
+    assert "dialoogbot summary 7 --format pdf" in channel

@@ -26,6 +26,7 @@ from bot.model import (
 from bot.outbound import (
     Content,
     DirectNotice,
+    DraftPost,
     Parts,
     QuestionPost,
     ReminderPost,
@@ -99,7 +100,7 @@ class LocalChannel:
         bot_ids, _user_ids = await self._ids()
         message_id = f"b{next(bot_ids)}"
         match content:
-            case ReminderPost() | DirectNotice():
+            case ReminderPost() | DirectNotice() | DraftPost():
                 label = f"dialoogbot → privé aan {content.name} [{message_id}]"
             case _:
                 label = f"dialoogbot [{message_id}]"
@@ -208,6 +209,9 @@ class LocalChannel:
 
     def summaries(self) -> list[SummaryPost]:
         return [p.content for p in self.posted if isinstance(p.content, SummaryPost)]
+
+    def drafts(self) -> list[DraftPost]:
+        return [p.content for p in self.posted if isinstance(p.content, DraftPost)]
 
 
 def _indent(label: str, text: str) -> str:

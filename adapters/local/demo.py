@@ -19,7 +19,7 @@ import yaml
 
 from adapters.local.channel import LocalChannel, person
 from bot.model import Cadence, Person
-from bot.outbound import Content, QuestionPost, ReminderPost, SummaryPost
+from bot.outbound import Content, DraftPost, QuestionPost, ReminderPost, SummaryPost
 from bot.scheduler import Ticker
 from bot.service import DialogueService
 
@@ -46,11 +46,17 @@ class Colleagues:
         self.done = asyncio.Event()
         self.summary: SummaryPost | None = None
         self.reminded: dict[str, int] = {}
+        self.drafted = False
 
     async def on_post(self, message_id: str, content: Content) -> None:
         if isinstance(content, SummaryPost) and content.summary.final:
             self.summary = content
             self.done.set()
+        if isinstance(content, DraftPost) and not self.drafted:
+            self.drafted = True
+            self._schedule(self._edit_outcome())
+        if isinstance(content, SummaryPost) and content.summary.outcome.phase == "controle":
+            self._schedule(self._check())
         if isinstance(content, ReminderPost):
             # Like real people, a colleague who keeps getting reminders switches them off.
             self.reminded[content.name] = self.reminded.get(content.name, 0) + 1
@@ -74,6 +80,31 @@ class Colleagues:
         edit = extras.get("edit")
         if edit and edit["after"] == ref:
             self._schedule(self._edit(self.people[edit["name"]], edit["step"], edit["text"]))
+
+    async def _edit_outcome(self) -> None:
+        """You, the coordinator: a key message, the shared dream, a date, then to the group."""
+        review = self.script.get("extras", {}).get("review", {})
+        commands = [f"uitkomst kern {review['kern']}"] if review.get("kern") else []
+        if review.get("dream"):
+            commands.append(f"uitkomst droom {review['dream']}")
+        commands += [f"uitkomst {edit}" for edit in review.get("edits", [])]
+        for text in [*commands, "voorleggen"]:
+            await self._pause()
+            await self.channel.say(COORDINATOR, f"/dialoog {text.strip()}")
+
+    async def _check(self) -> None:
+        """Everyone gives their word; once all have, you publish."""
+        verdicts = self.script.get("extras", {}).get("review", {}).get("verdicts", {})
+        words = [(self.people[name], str(text).strip()) for name, text in verdicts.items()]
+        await asyncio.gather(*(self._say_later(who, f"/dialoog {text}") for who, text in words))
+        await self._pause()
+        await self.channel.say(COORDINATOR, "/dialoog klopt")
+        await self._pause()
+        await self.channel.say(COORDINATOR, "/dialoog publiceer")
+
+    async def _say_later(self, who: Person, text: str) -> None:
+        await self._pause()
+        await self.channel.say(who, text)
 
     def _command(self, who: Person, text: str) -> None:
         async def say() -> None:
@@ -131,7 +162,9 @@ async def run_demo(
     out(f"Demo: {names} doen mee; jij bent de coördinator. Eén stap per {tempo}.\n")
     ticker.start()
     try:
-        await channel.say(COORDINATOR, f"/dialoog start tempo={tempo}")
+        # the group gets a few steps' time to check the outcome
+        window = Cadence(seconds=cadence.seconds * 3)
+        await channel.say(COORDINATOR, f"/dialoog start tempo={tempo} controle={window}")
         await channel.say(COORDINATOR, "/dialoog herinneringen uit")
         await colleagues.done.wait()
         if colleagues.tasks:
