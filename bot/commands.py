@@ -37,6 +37,7 @@ class Action(StrEnum):
     PROPOSE = "propose"
     PUBLISH = "publish"
     VERDICT = "verdict"
+    FOLLOWUP = "followup"
 
 
 VERBS: dict[str, Action | None] = {
@@ -69,6 +70,8 @@ VERBS: dict[str, Action | None] = {
     "addition": Action.VERDICT,
     "bezwaar": Action.VERDICT,
     "objection": Action.VERDICT,
+    "terugblik": Action.FOLLOWUP,
+    "followup": Action.FOLLOWUP,
 }
 # verdict words -> VerdictKind values
 VERDICT_WORDS = {
@@ -203,6 +206,8 @@ def parse(text: str, *, now: datetime | None = None, timezone: str = DEFAULT_TIM
         return _parse_start(rest, now=now, timezone=timezone)
     if action is Action.VERDICT:
         return _parse_verdict(verb, _after_verb(text))
+    if action is Action.FOLLOWUP:
+        return _parse_followup(rest)
     if action is Action.OUTCOME:
         return ActionCommand(action, edit=_parse_edit(_after_verb(text)) if rest else None)
     if action is Action.REMINDERS:
@@ -254,6 +259,31 @@ def _parse_start(words: list[str], *, now: datetime | None, timezone: str) -> St
         assert isinstance(zone, str)
         _check_begin(begin, now.astimezone(ZoneInfo(zone)).date())
     return StartCommand(card_id=card_id, anonymous=anonymous, **values)  # type: ignore[arg-type]
+
+
+# A follow-up is asked within half a year: later, the actions belong to another round.
+FOLLOWUP_DEFAULT = timedelta(weeks=6)
+_MAX_FOLLOWUP = timedelta(weeks=26)
+
+
+def _parse_followup(words: list[str]) -> ActionCommand:
+    """``terugblik`` (in six weeks) or ``terugblik over=6w`` / ``over=10d`` (calendar)."""
+    if not words:
+        return ActionCommand(Action.FOLLOWUP, str(FOLLOWUP_DEFAULT.days))
+    key, sep, value = words[0].partition("=")
+    match = re.fullmatch(r"([1-9][0-9]{0,2})([wd])", value.casefold())
+    if len(words) > 1 or not sep or key.casefold() not in ("over", "in") or match is None:
+        raise CommandError(
+            _("Gebruik: terugblik, of terugblik over=6w (weken) of over=10d (dagen).")
+        )
+    days = int(match[1]) * (7 if match[2] == "w" else 1)
+    if days > _MAX_FOLLOWUP.days:
+        raise CommandError(
+            _("‘over={value}’ is te lang: kies hooguit 26 weken (een half jaar).").format(
+                value=_clip(value)
+            )
+        )
+    return ActionCommand(Action.FOLLOWUP, str(days))
 
 
 def _after_verb(text: str) -> str:
@@ -515,7 +545,7 @@ def _clip(text: str, limit: int = 40) -> str:
 def _verb_list() -> str:
     return (
         "start, status, pauze, hervat, volgende, overslaan, samenvatting, stop, herinneringen, "
-        "uitkomst, voorleggen, publiceer, klopt, aanvulling, bezwaar, help"
+        "uitkomst, voorleggen, publiceer, klopt, aanvulling, bezwaar, terugblik, help"
     )
 
 
@@ -549,6 +579,8 @@ def help_text() -> str:
         "publiceren (coördinator)\n"
         "• klopt / aanvulling <tekst> / bezwaar <tekst> — je reactie op de voorgelegde "
         "uitkomst\n"
+        "• terugblik [over=6w] — na afloop: wie een actie noemde krijgt dan persoonlijk de "
+        "vraag hoe het ging (coördinator)\n"
         "Antwoorden doe je in de draad onder een vraag. Een antwoord aanpassen of "
         "verwijderen mag altijd; ook op eerdere vragen kun je nog reageren.\n"
         "Engelse woorden werken ook: pause, resume, next, skip, summary, roles=, questions=, "

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot import review, texts
 from bot.commands import Action, ActionCommand, CommandError, help_text
@@ -37,7 +37,7 @@ from bot.model import (
     StepState,
 )
 from bot.outbound import NoticePost, Post, QuestionPost, ReminderPost, Reply, SummaryPost
-from bot.school_days import first_due, next_due, reminder_due
+from bot.school_days import first_due, local, next_due, reminder_due
 from bot.summary import compile_summary, step_label
 from dialogues.cards import Card
 
@@ -143,6 +143,10 @@ def tick(rnd: Round, now: datetime, card: Card, *, caught_up: bool = True) -> Ou
         if rnd.next_due is not None and rnd.next_due <= now:
             return Outcome(*review.window_over(rnd, now))
         return Outcome(rnd)
+    if rnd.status is Status.FINISHED:
+        if rnd.next_due is not None and rnd.next_due <= now:
+            return _ask_followup(rnd, now, card)
+        return Outcome(rnd)
     if rnd.next_due is None or rnd.next_due > now:
         if rnd.status is Status.RUNNING and rnd.remind_at is not None and rnd.remind_at <= now:
             return _remind(rnd, card)
@@ -178,8 +182,9 @@ def needs_answers(rnd: Round, now: datetime) -> bool:
     """Whether ticking the round now reads its answers (reminders and the summary do),
     so the tick of a round that only posts its next question need not load them."""
     stepping = rnd.next_due is not None and rnd.next_due <= now
-    if rnd.status is Status.REVIEWING:
-        return stepping  # the window's end counts who checked: participants and verdicts
+    if rnd.status in (Status.REVIEWING, Status.FINISHED):
+        # the window's end counts who checked; the terugblik asks who named an action
+        return stepping
     if stepping:
         return rnd.next_step_index is None  # the summary reads them; a next step does not
     return rnd.remind_at is not None and rnd.remind_at <= now
@@ -272,6 +277,7 @@ _COORDINATOR_ONLY = {
     Action.OUTCOME,
     Action.PROPOSE,
     Action.PUBLISH,
+    Action.FOLLOWUP,
 }
 # what only makes sense while questions are still being asked
 _STEPPING = {Action.PAUSE, Action.RESUME, Action.NEXT, Action.SKIP}
@@ -313,6 +319,8 @@ def command(
     if cmd.action is Action.SUMMARY:
         summary = compile_summary(card, rnd, now)
         return Outcome(rnd, (Post(rnd.channel, SummaryPost(round_id=rnd.id, summary=summary)),))
+    if cmd.action is Action.FOLLOWUP:
+        return _followup(rnd, cmd, person, now, card)
     if cmd.action is Action.OUTCOME:
         if cmd.edit is None:
             return Outcome(*review.show(rnd, person, now, card))
@@ -335,6 +343,64 @@ def command(
         )
     handler = _HANDLERS[cmd.action]
     return handler(rnd, cmd, person, now, card)
+
+
+def _followup(rnd: Round, cmd: ActionCommand, person: Person, now: datetime, card: Card) -> Outcome:
+    """Plan the terugblik: a step weeks after the round, asked in the channel and, to
+    everyone who named an action, privately with their own action quoted."""
+    if rnd.status is not Status.FINISHED:
+        return _reply(rnd, person, _("Een terugblik plan je als de ronde is afgerond."))
+    if any(s.kind is StepKind.FOLLOWUP and s.state is not StepState.PENDING for s in rnd.steps):
+        return _reply(rnd, person, _("De terugblik van deze ronde is al gesteld."))
+    assert cmd.argument is not None
+    day = local(now, rnd.settings.timezone).date() + timedelta(days=int(cmd.argument))
+    due = first_due(day, rnd.settings)
+    steps = rnd.steps
+    if not any(s.kind is StepKind.FOLLOWUP for s in steps):
+        steps = (*steps, Step(StepKind.FOLLOWUP, "terugblik"))
+    rnd = rnd.evolve(steps=steps, next_due=due)
+    text = _(
+        "Terugblik gepland: {when}. Wie een actie noemde, krijgt dan persoonlijk de vraag hoe "
+        "het ging; de antwoorden komen bij het verslag van deze ronde."
+    ).format(when=texts.moment(due, rnd.settings.timezone))
+    return _reply(rnd, person, text)
+
+
+def _ask_followup(rnd: Round, now: datetime, card: Card) -> Outcome:
+    """The terugblik is due: in the channel, and privately to each who named an action."""
+    index = next(i for i, s in enumerate(rnd.steps) if s.kind is StepKind.FOLLOWUP)
+    steps = list(rnd.steps)
+    steps[index] = replace(steps[index], state=StepState.POSTED, posted_at=now)
+    rnd = rnd.evolve(steps=tuple(steps), next_due=None, remind_at=None)
+    posts: list[Post] = [Post(rnd.channel, question_post(rnd, index, card, answer_until=None))]
+    actions = next((i for i, s in enumerate(rnd.steps) if s.ref == "acties"), None)
+    _label, _role, question = step_label(card, StepKind.FOLLOWUP, "terugblik")
+    named: dict[str, list[str]] = {}
+    people: dict[str, Person] = {}
+    for a in sorted(rnd.answers, key=lambda a: a.given_at):
+        if a.step_index == actions:
+            named.setdefault(a.person.key, []).append(a.text)
+            people[a.person.key] = a.person
+    for key, said in named.items():
+        who = people[key]
+        quote = _("Je nam je voor: «{action}»").format(action=" ".join(said))
+        posts.append(
+            Post(
+                rnd.channel,
+                ReminderPost(
+                    round_id=rnd.id,
+                    step_index=index,
+                    label=_("de terugblik"),
+                    text=f"{quote}\n\n{question}",
+                    timezone=rnd.settings.timezone,
+                    platform=who.platform,
+                    user_id=who.user_id,
+                    name=who.name,
+                    kind="terugblik",
+                ),
+            )
+        )
+    return Outcome(rnd, tuple(posts))
 
 
 def _pause(rnd: Round, cmd: ActionCommand, person: Person, now: datetime, card: Card) -> Outcome:

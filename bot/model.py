@@ -64,6 +64,8 @@ class StepKind(StrEnum):
     QUESTION = "question"
     DROOMVRAAG = "droomvraag"
     EVALUATION = "evaluation"
+    # asked weeks after the round: how did the actions go? (``/dialoog terugblik``)
+    FOLLOWUP = "terugblik"
 
 
 class StepState(StrEnum):
@@ -219,6 +221,7 @@ class Previous:
     participants: int
     themes: tuple[tuple[str, tuple[str, ...]], ...]  # (title, terms)
     actions: tuple[ActionRow, ...]
+    followed_up: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,8 @@ class ReminderPost(BaseModel):
     """A nudge for one person, sent privately; the adapter delivers it as a direct message."""
 
     type: Literal["reminder"] = "reminder"
+    # "terugblik": the follow-up weeks later, quoting the person's own action
+    kind: Literal["herinnering", "terugblik"] = "herinnering"
     round_id: int
     step_index: int
     label: str

@@ -215,7 +215,7 @@ class DialogueService:
         self, repo: Unit, event: CommandGiven, cmd: ActionCommand, now: datetime
     ) -> Effects:
         rnd = await repo.active(event.channel)
-        if rnd is None and cmd.action in (Action.STATUS, Action.SUMMARY):
+        if rnd is None and cmd.action in (Action.STATUS, Action.SUMMARY, Action.FOLLOWUP):
             rnd = await repo.latest(event.channel)
         if rnd is None and cmd.action in _OUTCOME_ACTIONS:
             # a private chat (Telegram) has no round of its own: the outcome commands

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel
 
-from bot.i18n import _
+from bot.i18n import N_, _
 from bot.model import (
     Answer,
     Person,
@@ -108,6 +108,8 @@ class Comparison(BaseModel):
     themes_gone: list[str]
     themes_kept: list[str]
     actions_before: list[ActionRow]
+    # how many told in the terugblik how their action went
+    followed_up: int = 0
 
 
 class AddendumEntry(BaseModel):
@@ -139,6 +141,8 @@ class Summary(BaseModel):
     roles: list[RoleSection]
     droomvraag: SummaryItem | None
     evaluation: list[SummaryItem]
+    # weeks later: how the actions went (``/dialoog terugblik``)
+    followup: SummaryItem | None = None
     participation: list[Participation]
     private_withheld: int = 0
     stopped_early: bool = False
@@ -150,6 +154,12 @@ class Summary(BaseModel):
         return [item for section in self.roles for item in section.items]
 
 
+FOLLOWUP_QUESTION = N_(
+    "Terugblik: een tijd geleden noemden we acties. Hoe is het met de jouwe gegaan? Wat "
+    "heeft het opgeleverd, wie heb je erbij betrokken, en wat is de volgende stap?"
+)
+
+
 def step_label(card: Card, kind: StepKind, ref: str) -> tuple[str, str | None, str]:
     """(label, role title, question text) of a step, as the group sees it."""
     if kind is StepKind.OPENING:
@@ -159,6 +169,8 @@ def step_label(card: Card, kind: StepKind, ref: str) -> tuple[str, str | None, s
     if kind is StepKind.EVALUATION:
         item = next(e for e in card.evaluation if e.key == ref)
         return item.label, _("Evaluatie"), item.text
+    if kind is StepKind.FOLLOWUP:
+        return _("Terugblik"), None, _(FOLLOWUP_QUESTION)
     found = card.question(ref)
     if found is None:
         raise KeyError(ref)
@@ -243,7 +255,8 @@ def compile_summary(card: Card, rnd: Round, now: datetime) -> Summary:
                 edited=answer.edited_at is not None,
                 given_at=answer.given_at,
             )
-            if published_at is not None and answer.given_at > published_at:
+            late = published_at is not None and answer.given_at > published_at
+            if late and step.kind is not StepKind.FOLLOWUP:  # the terugblik is meant to be late
                 addendum.append(AddendumEntry(ref=step.ref, label=label, answer=entry))
                 continue
             shown.append(entry)
@@ -290,6 +303,7 @@ def compile_summary(card: Card, rnd: Round, now: datetime) -> Summary:
         roles=_roles(card, items),
         droomvraag=first(StepKind.DROOMVRAAG),
         evaluation=[i for i in items if i.kind is StepKind.EVALUATION],
+        followup=first(StepKind.FOLLOWUP),
         participation=_participation(rnd, labels),
         private_withheld=withheld,
         stopped_early=rnd.status is Status.CANCELLED,
@@ -309,6 +323,8 @@ def _synthesize(
     statements = []
     for answer in sorted(answers, key=lambda a: (a.step_index, a.given_at, a.message_id)):
         step = rnd.steps[answer.step_index]
+        if step.kind is StepKind.FOLLOWUP:
+            continue  # said weeks later, about the outcome: not part of drawing it up
         label, _role, _question = step_label(card, step.kind, step.ref)
         section = step.ref if step.kind is StepKind.EVALUATION else step.kind.value
         statements.append(
@@ -426,6 +442,7 @@ def _comparison(rnd: Round, now: Synthesis) -> Comparison | None:
         themes_gone=[title for title, terms in before.themes if not set(terms) & terms_now],
         themes_kept=[t.title for t in now.themes if set(t.terms) & terms_before],
         actions_before=list(before.actions),
+        followed_up=before.followed_up,
     )
 
 
@@ -441,4 +458,7 @@ def previous_of(card: Card, rnd: Round, now: datetime) -> Previous:
         participants=len({a.person.key for a in rnd.answers}),
         themes=tuple((t.title, tuple(t.terms)) for t in synthesis.themes),
         actions=tuple(synthesis.actions),
+        followed_up=len(
+            {a.person.key for a in rnd.answers if rnd.steps[a.step_index].kind is StepKind.FOLLOWUP}
+        ),
     )

@@ -19,6 +19,7 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 ACTIVE = "status IN ('scheduled', 'running', 'paused', 'reviewing')"
+WAKING = "wake_at IS NOT NULL"
 
 
 class Base(DeclarativeBase):
@@ -78,8 +79,12 @@ class RoundRow(Base):
 
     __table_args__ = (
         Index("ix_rounds_channel", "platform", "channel_id", "thread_id", "status"),
+        # every round that wants waking: active ones, and finished ones with a terugblik
         Index(
-            "ix_rounds_wake", "wake_at", sqlite_where=text(ACTIVE), postgresql_where=text(ACTIVE)
+            "ix_rounds_wake",
+            "wake_at",
+            sqlite_where=text(WAKING),
+            postgresql_where=text(WAKING),
         ),
         # One active round per channel, even when two people start one at the same moment.
         Index(

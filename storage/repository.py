@@ -186,7 +186,13 @@ class Repository:
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise ConcurrentUpdate(before.id)
-        for position, (old, new) in enumerate(zip(before.steps, after.steps, strict=True)):
+        added = after.steps[len(before.steps) :]  # a terugblik planned after the round
+        if added:
+            await self.session.execute(
+                insert(RoundStepRow),
+                [_step_values(after.id, len(before.steps) + i, st) for i, st in enumerate(added)],
+            )
+        for position, (old, new) in enumerate(zip(before.steps, after.steps, strict=False)):
             if old != new:
                 await self.session.execute(
                     update(RoundStepRow)
@@ -223,6 +229,7 @@ class Repository:
             if (
                 before.answers != after.answers
                 or before.verdicts != after.verdicts
+                or len(before.steps) != len(after.steps)
                 or before.quiet != after.quiet
                 or before.coordinators != after.coordinators
             ):
@@ -366,8 +373,14 @@ class Repository:
             update(RoundRow)
             .where(
                 RoundRow.wake_at <= now,
+                # a finished round wakes once more for its terugblik
                 RoundRow.status.in_(
-                    [Status.SCHEDULED.value, Status.RUNNING.value, Status.REVIEWING.value]
+                    [
+                        Status.SCHEDULED.value,
+                        Status.RUNNING.value,
+                        Status.REVIEWING.value,
+                        Status.FINISHED.value,
+                    ]
                 ),
                 or_(RoundRow.lease_until.is_(None), RoundRow.lease_until < now),
             )
@@ -1098,6 +1111,7 @@ def _previous_json(previous: Previous | None) -> dict[str, Any] | None:
         "participants": previous.participants,
         "themes": [[title, list(terms)] for title, terms in previous.themes],
         "actions": [a.model_dump(mode="json") for a in previous.actions],
+        "followed_up": previous.followed_up,
     }
 
 
@@ -1111,6 +1125,7 @@ def _previous(data: dict[str, Any] | None) -> Previous | None:
         participants=data["participants"],
         themes=tuple((title, tuple(terms)) for title, terms in data["themes"]),
         actions=tuple(ActionRow.model_validate(a) for a in data["actions"]),
+        followed_up=data.get("followed_up", 0),
     )
 
 

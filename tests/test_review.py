@@ -271,3 +271,48 @@ def _is_draft(content: object) -> bool:
 
 def _is_summary(content: object) -> bool:
     return isinstance(content, SummaryPost)
+
+
+async def test_the_terugblik_asks_who_named_an_action_and_joins_the_record(
+    channel: LocalChannel, service: DialogueService, clock: FakeClock
+) -> None:
+    await _run_steps(channel, service, clock)
+    await channel.say(ANNA, "/dialoog terugblik over=6w")
+    assert "als de ronde is afgerond" in channel.replies[-1].text
+    await channel.say(ANNA, "/dialoog voorleggen")
+    for who in (ANNA, BRAM, SARA):
+        await channel.say(who, "/dialoog klopt")
+    await channel.say(ANNA, "/dialoog publiceer")
+    await channel.say(BRAM, "/dialoog terugblik over=2w")
+    assert "Alleen een coördinator" in channel.replies[-1].text
+    await channel.say(ANNA, "/dialoog terugblik over=99w")
+    assert "hooguit 26 weken" in channel.replies[-1].text
+    await channel.say(ANNA, "/dialoog terugblik over=6w")
+    assert "Terugblik gepland" in channel.replies[-1].text
+    before = len(channel.posted)
+    await service.tick()  # not yet due: nothing happens
+    await channel.deliver()
+    assert len(channel.posted) == before
+    await run_due(service, channel, clock)
+    question = channel.question_id("terugblik")
+    assert question is not None
+    asked = [r for r in channel.reminders() if r.kind == "terugblik"]
+    assert sorted(r.name for r in asked) == ["Anna", "Sara"]  # who named an action
+    anna = next(r for r in asked if r.name == "Anna")
+    assert "Begeleidingsuren als eerste in het rooster zetten." in anna.text
+    await channel.say(SARA, "Nabesprekingen staan nu vast in de planning.", reply_to=question)
+    await channel.say(ANNA, "/dialoog terugblik")
+    assert "al gesteld" in channel.replies[-1].text
+    await channel.say(ANNA, "/dialoog samenvatting")
+    summary = channel.summaries()[-1].summary
+    assert summary.followup is not None
+    assert [(a.author, a.text) for a in summary.followup.answers] == [
+        ("Sara", "Nabesprekingen staan nu vast in de planning.")
+    ]
+    assert summary.addendum == []  # a terugblik is meant to come later
+    assert "## Terugblik (1)" in summary_markdown(summary)
+    # the next round in the channel knows how many followed up
+    await _run_steps(channel, service, clock)
+    comparison = channel.drafts()[-1].summary.comparison
+    assert comparison is not None
+    assert comparison.followed_up == 1

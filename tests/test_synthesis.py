@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from datetime import date
 from pathlib import Path
 
@@ -416,7 +415,8 @@ def test_demo_round() -> None:
     assert rows["Daan Visser"].with_whom == "Mijn studieloopbaanbegeleider op de pabo"
 
 
-def test_a_big_round_is_fast() -> None:
+def test_a_big_round_still_finds_themes() -> None:
+    """40 people × 31 steps; its speed is measured in ``make bench``, not here."""
     sentences = [
         sentence.strip() + "."
         for s in demo_statements()
@@ -429,10 +429,8 @@ def test_a_big_round_is_fast() -> None:
     statements = [
         st(ref, f"p{p}", " ".join(rng.sample(sentences, 2))) for p in range(40) for ref in refs[:31]
     ]
-    run(statements[:10])  # the dictionaries load once per process
-    started = time.perf_counter()
     result = run(statements)
-    assert time.perf_counter() - started < 0.5
+    assert result.enough
     assert result.themes
 
 
