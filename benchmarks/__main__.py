@@ -39,6 +39,7 @@ from bot.render import summary_markdown
 from bot.school_days import next_due
 from bot.service import DialogueService
 from bot.summary import compile_summary
+from bot.summary import draft as summary_draft
 from dialogues.cards import get_card
 from storage.db import Database
 from storage.models import AnswerRow
@@ -169,6 +170,16 @@ async def main() -> None:
         texts = [(a.person.name, a.text) for a in full.answers]
         base = timed("json", 20, lambda: json.dumps(texts))
         print(row(f"summary compile+render ({len(full.answers)} answers)", ours, base))
+
+        # the synthesis alone, against the least any reading of the words costs
+        ours = timed("synthesis", 5, lambda: summary_draft(card, full, now))
+        words = [a.text.casefold().split() for a in full.answers]
+        base = timed("split", 5, lambda: sorted({w for ws in words for w in ws}))
+        print(
+            row(
+                f"synthesis: themes, differences, actions ({len(full.answers)} answers)", ours, base
+            )
+        )
 
         due = full.next_due or now
         # the round as it was before its last step: the tick posts that step
