@@ -78,9 +78,18 @@ def summary_markdown(summary: Summary, *, escape: bool = True) -> str:
     zone = summary.timezone
     template = env.get_template("summary.md.j2")
     text = template.render(
-        s=summary, at=lambda when: moment(when, zone) if when else "", **record_values(summary)
+        s=summary,
+        at=lambda when: texts.moment_with_year(when, zone) if when else "",
+        step_names=step_names(summary),
+        **record_values(summary),
     )
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def step_names(summary: Summary) -> dict[str, str]:
+    """A step's label by its card reference: themes name the steps they came from."""
+    items = [summary.opening, *summary.questions, summary.droomvraag, *summary.evaluation]
+    return {item.ref: item.label for item in items if item is not None}
 
 
 def record_values(summary: Summary) -> dict[str, str]:
@@ -131,7 +140,11 @@ def outcome_text(summary: Summary, *, draft: bool = False, record_hint: str = ""
     ``draft`` adds the numbers and commands a coordinator edits with."""
     template = _environment(False).get_template("outcome.txt.j2")
     text = template.render(
-        s=summary, draft=draft, record_hint=record_hint, **record_values(summary)
+        s=summary,
+        draft=draft,
+        record_hint=record_hint,
+        step_names=step_names(summary),
+        **record_values(summary),
     )
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 

@@ -21,6 +21,11 @@ def moment(when: datetime, timezone: str) -> str:
     return format_datetime(local(when, timezone), "EEEE d MMMM 'om' HH:mm", locale="nl")
 
 
+def moment_with_year(when: datetime, timezone: str) -> str:
+    """ "28 april 2026, 11:30": for paper, read long after."""
+    return format_datetime(local(when, timezone), "d MMMM y, HH:mm", locale="nl")
+
+
 def day(when: date, this_year: int | None = None) -> str:
     """ "24 november 2026"; without the year when it is ``this_year`` (a chat message read
     this year needs none; paper, read later, always has it)."""

@@ -26,10 +26,11 @@ from adapters.port import Adapter
 from bot import i18n
 from bot.clock import SystemClock
 from bot.commands import CommandError, parse_cadence
+from bot.paper import blank_html, blank_pdf, record_html, record_pdf
 from bot.render import summary_json, summary_markdown
 from bot.scheduler import Ticker
 from bot.service import DialogueService
-from bot.summary import compile_summary
+from bot.summary import Summary, compile_summary
 from bot.texts import STATUS_WORDS
 from cli.config import Settings
 from dialogues.cards import CardError, card_paths, get_card, load_builtin_cards, load_card
@@ -171,7 +172,8 @@ def demo(
         typer.echo(
             f"\nKlaar: ronde {result.round_id} is afgerond en bewaard.\n"
             f"Bekijk ze later met: dialoogbot rounds list\n"
-            f"Exporteer de samenvatting met: dialoogbot summary {result.round_id} --format md"
+            f"Het verslag op papier: dialoogbot summary {result.round_id} --format pdf "
+            f"-o verslag.pdf"
         )
 
     _run(work)
@@ -238,6 +240,31 @@ def cards_show(card_id: Annotated[str, typer.Argument(help="Id van de kaart")]) 
         typer.echo(f"\n* {note.term}: {note.text}")
 
 
+@cards_app.command("print")
+def cards_print(
+    card_id: Annotated[str, typer.Argument(help="Id van de kaart")] = "dialoogkaart",
+    role: Annotated[
+        int | None, typer.Option("--rol", "--role", help="Alleen deze rol (standaard: alle)")
+    ] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="pdf of html")] = "pdf",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Bestand")] = None,
+) -> None:
+    """Een leeg gespreksformat om te printen, voor een groep die elkaar treft."""
+    if format not in ("pdf", "html"):
+        typer.echo(f"Onbekend formaat ‘{format}’: kies pdf of html.", err=True)
+        raise typer.Exit(2)
+    try:
+        card = get_card(card_id)
+        data = blank_pdf(card, role) if format == "pdf" else blank_html(card, role).encode()
+    except KeyError as exc:
+        _fail(str(exc.args[0]) if exc.args else str(exc))
+    except CardError as exc:
+        _fail(str(exc))
+    except ValueError as exc:
+        _fail(str(exc))
+    _write(data, output, binary=format == "pdf")
+
+
 @cards_app.command("validate")
 def cards_validate(
     files: Annotated[
@@ -281,31 +308,48 @@ def rounds_list() -> None:
 @app.command()
 def summary(
     round_id: Annotated[int, typer.Argument(help="Id van de ronde (zie: rounds list)")],
-    format: Annotated[str, typer.Option("--format", "-f", help="md of json")] = "md",
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="md, json, html of pdf (A4, om te printen)")
+    ] = "md",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Bestand")] = None,
 ) -> None:
-    """De samenvatting van een ronde exporteren, met alle antwoorden."""
-    if format not in ("md", "json"):
-        typer.echo(f"Onbekend formaat ‘{format}’: kies md of json.", err=True)
+    """Het verslag van een ronde: de uitkomst, en alle antwoorden als bijlage."""
+    if format not in RECORD_FORMATS:
+        typer.echo(f"Onbekend formaat ‘{format}’: kies md, json, html of pdf.", err=True)
         raise typer.Exit(2)
     settings = _settings()
 
-    async def work() -> str:
+    async def work() -> bytes:
         rnd = await _read(settings, lambda repo: repo.get(round_id))
         if rnd is None:
             raise Fail(f"Ronde {round_id} bestaat niet. Zie: dialoogbot rounds list")
         result = compile_summary(get_card(rnd.settings.card_id), rnd, SystemClock().now())
-        return summary_markdown(result) if format == "md" else summary_json(result)
+        return RECORD_FORMATS[format](result)
 
-    text = _run(work)
+    _write(_run(work), output, binary=format == "pdf")
+
+
+RECORD_FORMATS: dict[str, Callable[[Summary], bytes]] = {
+    "md": lambda s: summary_markdown(s).encode(),
+    "json": lambda s: summary_json(s).encode(),
+    "html": lambda s: record_html(s).encode(),
+    "pdf": record_pdf,
+}
+
+
+def _write(data: bytes, output: Path | None, *, binary: bool) -> None:
+    """To the file, or to standard output; a PDF only to a terminal-less stdout."""
     if output is None:
-        sys.stdout.write(text)
-    else:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            _fail(f"Kan {output} niet schrijven: {_why_not_written(exc, output)}.")
-        typer.echo(f"Geschreven: {output}")
+        if binary and sys.stdout.isatty():
+            _fail("Een PDF schrijf je naar een bestand: voeg -o verslag.pdf toe.")
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        _fail(f"Kan {output} niet schrijven: {_why_not_written(exc, output)}.")
+    typer.echo(f"Geschreven: {output}")
 
 
 def _why_not_written(exc: OSError, output: Path) -> str:

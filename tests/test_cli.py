@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from adapters.local.channel import LocalChannel, person
@@ -108,12 +109,33 @@ async def test_rounds_list_and_summary_export(tmp_path: Path) -> None:
     assert data["opening"]["answers"][0]["text"] == "Mijn beeld: <b>samen</b> leren & opleiden"
     assert data["opening"]["answers"][0]["author"] == "deelnemer A"
 
+    # on paper: a real round's times carry microseconds, which a PDF date cannot
+    pdf = tmp_path / "verslag.pdf"
+    printed = dialoogbot("summary", "1", "-f", "pdf", "-o", str(pdf), db=db_path)
+    assert printed.returncode == 0, printed.stderr
+    text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "Mijn beeld: <b>samen</b> leren & opleiden" in text
+    assert "Bram" not in text
+    html = dialoogbot("summary", "1", "-f", "html", db=db_path)
+    assert "Mijn beeld: &lt;b&gt;samen&lt;/b&gt; leren &amp; opleiden" in html.stdout
+
+
+def test_a_blank_gespreksformat_per_role(tmp_path: Path) -> None:
+    out = tmp_path / "rol2.pdf"
+    printed = dialoogbot("cards", "print", "--rol", "2", "-o", str(out), db=tmp_path / "x.db")
+    assert printed.returncode == 0, printed.stderr
+    text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "Welk gedrag laat je zien" in " ".join(text.split())  # question 2.8
+    wrong = dialoogbot("cards", "print", "--rol", "9", db=tmp_path / "x.db")
+    assert wrong.returncode == 1
+    assert "kies uit 1, 2, 3, 4" in wrong.stderr
+
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (("summary", "42"), "Ronde 42 bestaat niet"),
-        (("summary", "1", "--format", "pdf"), "kies md of json"),
+        (("summary", "1", "--format", "docx"), "kies md, json, html of pdf"),
         (("run", "slack"), "SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET"),
         (("run", "telegram"), "TELEGRAM_BOT_TOKEN"),
     ],

@@ -11,6 +11,8 @@ from bot.outbound import SummaryPost
 from bot.render import content_text, escape_markdown, summary_json, summary_markdown
 from bot.summary import Summary
 from dialogues.cards import get_card
+from tests import summary_fixture as fixture
+from tests.summary_fixture import assert_golden
 
 CARD = get_card("dialoogkaart")
 CHANNEL = ChannelRef("local", "team")
@@ -95,3 +97,29 @@ def test_terminal_text_drops_escape_sequences_but_keeps_the_words() -> None:
     channel = content_text(SummaryPost(round_id=7, summary=summary))
     assert "\x1b" not in channel
     assert "dialoogbot summary 7 --format pdf" in channel
+
+
+def test_the_fixed_round_as_markdown_and_json_matches_its_golden_files() -> None:
+    """The record's two text formats, byte for byte (``UPDATE_GOLDEN=1`` rewrites)."""
+    fixed = fixture.summary()
+    assert_golden("record.md", summary_markdown(fixed))
+    assert_golden("record.json", summary_json(fixed))
+    assert_golden("record-anoniem.md", summary_markdown(fixture.anonymous_summary()))
+
+
+def test_hostile_answers_are_inert_in_markdown() -> None:
+    text = summary_markdown(fixture.summary())
+    assert fixture.SCRIPT not in text  # escaped: \<script\>
+    assert "\\<\\!channel\\>" in text or "<!channel>" not in text
+    assert "\\*\\*b\\*\\*" in text
+    assert fixture.LONG[:200] in text.replace("\\", "")  # kept whole, not cut
+
+
+def test_the_anonymous_record_names_nobody_anywhere() -> None:
+    text = summary_markdown(fixture.anonymous_summary())
+    data = summary_json(fixture.anonymous_summary())
+    for name in fixture.NAMES:
+        for part in name.split():
+            if len(part) > 3:
+                assert part not in text
+                assert part not in data
