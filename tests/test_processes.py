@@ -125,7 +125,9 @@ async def start_rounds(senders: list[SlackSender]) -> None:
         sender = senders[n % len(senders)]
         for _attempt in range(50):  # as Slack does: try again when the bot is not there
             try:
-                status = await sender.command("UANNA", channel(n), "start vragen=1.1 tempo=1s")
+                status = await sender.command(
+                    "UANNA", channel(n), "start vragen=1.1 tempo=1s controle=uit"
+                )
             except OSError:
                 status = 0
             if status == 200:
