@@ -35,6 +35,7 @@ from benchmarks import platforms
 from bot import engine
 from bot.model import AnswerGiven, ChannelRef, CommandGiven, Person, RoundSettings, StepState
 from bot.outbound import Content, Parts
+from bot.paper import record_pdf
 from bot.render import summary_markdown
 from bot.school_days import next_due
 from bot.service import DialogueService
@@ -180,6 +181,12 @@ async def main() -> None:
                 f"synthesis: themes, differences, actions ({len(full.answers)} answers)", ours, base
             )
         )
+
+        # the printable record, against the Markdown of the same summary
+        record = compile_summary(card, full, now)
+        ours = timed("pdf", 3, lambda: record_pdf(record))
+        base = timed("markdown", 3, lambda: summary_markdown(record))
+        print(row("record as A4 PDF (Typst)", ours, base))
 
         due = full.next_due or now
         # the round as it was before its last step: the tick posts that step

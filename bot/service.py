@@ -225,7 +225,10 @@ class DialogueService:
         outcome = engine.command(rnd, cmd, event.person, now, card, is_admin=event.is_admin)
         after = outcome.round
         if rnd is not None and after is not None and after is not rnd:
-            await repo.save(rnd, after)
+            if cmd.action is Action.VERDICT:
+                await repo.save_verdicts(rnd, after)  # a fact: no version to contend for
+            else:
+                await repo.save(rnd, after)
         round_id = after.id if after is not None else None
         posts = await resolve(repo, list(outcome.posts))
         return Effects(round_id, [*reply_posts(event, round_id, outcome.replies), *posts])

@@ -389,8 +389,12 @@ def _outcome(
 
 
 def reviewers(rnd: Round) -> dict[str, Person]:
-    """Who is asked to check the outcome: everyone who took part, and who started it."""
-    return rnd.participants()
+    """Who checks the outcome: everyone who took part or started it, and anyone else in
+    the channel who gave their word (so "klopt" is never counted beyond who was asked)."""
+    people = rnd.participants()
+    for verdict in rnd.verdicts:
+        people.setdefault(verdict.person.key, verdict.person)
+    return people
 
 
 def _roles(card: Card, items: list[SummaryItem]) -> list[RoleSection]:

@@ -201,11 +201,15 @@ class Repository:
                 )
         await self._save_people(before, after)
         await self.save_answers(before, after)
-        await self._save_verdicts(before, after)
+        await self.save_verdicts(before, after)
         return after.evolve(version=before.version + 1)
 
-    async def _save_verdicts(self, before: Round, after: Round) -> None:
-        """Verdicts are only ever added; a person's later word counts instead of earlier."""
+    async def save_verdicts(self, before: Round, after: Round) -> None:
+        """Add the verdicts ``after`` has beyond ``before``, without the round's version.
+
+        Verdicts are facts, like answers: a group pressing *klopt* at the same moment are
+        independent inserts, never a queue behind one lock. A later word of a person
+        counts instead of an earlier one, so nothing is ever updated."""
         for verdict in after.verdicts[len(before.verdicts) :]:
             person_id = await self.person_id(verdict.person, verdict.given_at)
             await self.session.execute(

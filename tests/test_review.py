@@ -4,10 +4,11 @@ the comparison when the channel runs the card again."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 from adapters.local.channel import LocalChannel, person
-from bot.model import ReviewPhase, Status
+from bot.model import CommandGiven, ReviewPhase, Status
 from bot.outbound import DraftPost, SummaryPost
 from bot.render import outcome_text, summary_markdown
 from bot.service import DialogueService
@@ -316,3 +317,26 @@ async def test_the_terugblik_asks_who_named_an_action_and_joins_the_record(
     comparison = channel.drafts()[-1].summary.comparison
     assert comparison is not None
     assert comparison.followed_up == 1
+
+
+async def test_a_group_saying_klopt_at_once_is_kept_whole(
+    channel: LocalChannel, service: DialogueService, clock: FakeClock
+) -> None:
+    """Verdicts are facts, like answers: simultaneous ones never wait on the round."""
+    await _run_steps(channel, service, clock)
+    await channel.say(ANNA, "/dialoog voorleggen")
+    proposed = await round_state(service, channel)
+    assert proposed is not None
+    people = [person(f"Collega {n}") for n in range(20)]
+    await asyncio.gather(
+        *(
+            service.handle(CommandGiven(channel.channel, who, "klopt", event_id=f"v{n}"))
+            for n, who in enumerate(people)
+        )
+    )
+    rnd = await round_state(service, channel)
+    assert rnd is not None
+    assert sorted(v.person.name for v in rnd.verdicts) == sorted(p.name for p in people)
+    assert rnd.version == proposed.version  # twenty words, and the round never changed
+    await channel.say(ANNA, "/dialoog status")
+    assert "20 van 23 zeggen dat het klopt" in channel.replies[-1].text
