@@ -238,7 +238,9 @@ def _remind(rnd: Round, card: Card) -> Outcome:
     return Outcome(rnd, posts)
 
 
-def question_post(rnd: Round, index: int, card: Card, answer_until: datetime) -> QuestionPost:
+def question_post(
+    rnd: Round, index: int, card: Card, answer_until: datetime | None
+) -> QuestionPost:
     step = rnd.steps[index]
     label, role, text = step_label(card, step.kind, step.ref)
     counted = [i for i, s in enumerate(rnd.steps) if s.state is not StepState.SKIPPED]
