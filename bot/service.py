@@ -44,6 +44,8 @@ from bot.model import (
     CommandGiven,
     Event,
     InboundEvent,
+    Person,
+    ReviewPhase,
     RoundSettings,
     Status,
     StepState,
@@ -52,7 +54,7 @@ from bot.model import (
 from bot.outbound import Post, Reply, reply_posts
 from bot.review import status_phrase
 from bot.store import InboxEntry, Store, Unit
-from bot.summary import previous_of, step_label
+from bot.summary import Summary, compile_summary, previous_of, step_label
 from bot.texts import status_line
 from dialogues.cards import Card
 
@@ -370,6 +372,19 @@ class DialogueService:
         step = rnd.steps[step_index]
         label, _role, text = step_label(self.cards(rnd.settings.card_id), step.kind, step.ref)
         return f"{label}: {text}"
+
+    async def outcome_draft(self, platform: str, round_id: int, person: Person) -> Summary | None:
+        """The outcome's draft as it stands, for a coordinator editing it (Slack's modal);
+        None once it is with the group, or for anyone else."""
+        async with self.store.transaction() as repo:
+            rnd = await repo.get(round_id)
+        if rnd is None or rnd.channel.platform != platform or rnd.review is None:
+            return None
+        if rnd.review.phase is not ReviewPhase.DRAFT:
+            return None
+        if not engine.is_coordinator(rnd, person, is_admin=False):
+            return None
+        return compile_summary(self.cards(rnd.settings.card_id), rnd, self.clock.now())
 
     async def round_channel(self, round_id: int) -> ChannelRef | None:
         async with self.store.transaction() as repo:

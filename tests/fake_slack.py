@@ -187,8 +187,10 @@ class FakeSlack:
             return {**ok, "message_ts": f"e{next(self._ts)}"}
         if method == "conversations.open":
             return {**ok, "channel": {"id": f"D{args['users']}"}}
-        if method == "views.open":
-            return {**ok, "view": {"id": f"V{next(self._ts)}"}}
+        if method in ("views.open", "views.push"):
+            return {**ok, "view": {**args["view"], "id": f"V{next(self._ts)}"}}
+        if method == "views.update":
+            return {**ok, "view": {**args["view"], "id": args.get("view_id") or "V0"}}
         if method == "files.getUploadURLExternal":
             file_id = f"F{next(self._ts)}"
             return {**ok, "file_id": file_id, "upload_url": f"{self.base_url}upload/{file_id}"}
@@ -236,7 +238,7 @@ class SlackSender:
         self, body: str, content_type: str, signature: str | None = None, **headers: str
     ) -> int:
         timestamp = str(int(time.time()))
-        signed = signature or self.verifier.generate_signature(timestamp=timestamp, body=body)
+        signed = signature or str(self.verifier.generate_signature(timestamp=timestamp, body=body))
         async with self.session.post(
             self.url,
             data=body.encode(),
@@ -274,6 +276,67 @@ class SlackSender:
     async def interaction(self, payload: dict[str, Any]) -> int:
         body = urlencode({"payload": json.dumps(payload)})
         return await self._send(body, "application/x-www-form-urlencoded")
+
+    async def click(
+        self, user: str, channel: str, message: dict[str, Any], action_id: str, **extra: Any
+    ) -> int:
+        """A click on the button ``action_id`` in ``message``, as Slack sends it."""
+        return await self.interaction(
+            self.click_payload(user, channel, message, action_id, **extra)
+        )
+
+    def click_payload(
+        self, user: str, channel: str, message: dict[str, Any], action_id: str, **extra: Any
+    ) -> dict[str, Any]:
+        """The block_actions payload of a click on the button ``action_id`` in ``message``:
+        the button's value, the message, a fresh trigger and the click's own time."""
+        button = next(
+            element
+            for block in message.get("blocks") or []
+            if block.get("type") == "actions"
+            for element in block["elements"]
+            if element.get("action_id") == action_id
+        )
+        n = next(self._events)
+        action = {
+            **button,
+            "block_id": next(
+                b.get("block_id", "") for b in message["blocks"] if button in b.get("elements", [])
+            ),
+            "action_ts": f"{int(time.time())}.{n:06d}",
+        }
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user, "username": user.lower(), "team_id": "T1"},
+            "api_app_id": "A1",
+            "team": {"id": "T1"},
+            "trigger_id": f"trig{n}",
+            "container": {
+                "type": "message",
+                "message_ts": message.get("_ts"),
+                "channel_id": channel,
+            },
+            "channel": {"id": channel},
+            "message": {k: v for k, v in message.items() if not k.startswith("_")},
+            "actions": [action],
+            **extra,
+        }
+        return payload
+
+    async def submit(
+        self, user: str, view: dict[str, Any], values: dict[str, dict[str, Any]], **extra: Any
+    ) -> int:
+        """A view_submission of ``view`` (as views.open answered it) with these input
+        states: {block_id: {action_id: {"type": …, "value" or "selected_date": …}}}."""
+        payload = {
+            "type": "view_submission",
+            "user": {"id": user, "username": user.lower(), "team_id": "T1"},
+            "api_app_id": "A1",
+            "team": {"id": "T1"},
+            "view": {**view, "state": {"values": values}, "hash": "h1"},
+            **extra,
+        }
+        return await self.interaction(payload)
 
     async def forged(self, text: str) -> int:
         body = urlencode({"command": "/dialoog", "text": text, "user_id": "UX", "channel_id": "C1"})

@@ -16,19 +16,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from tests.platform_limits import telegram_refusal
 
 TOKEN = "123456:TEST-token"
 BOT = {"id": 999, "is_bot": True, "first_name": "dialoogbot", "username": "dialoogbot_test_bot"}
-USERS = {
+USERS: dict[str, dict[str, Any]] = {
     "anna": {"id": 11, "is_bot": False, "first_name": "Anna", "last_name": "de Vries"},
     "bram": {"id": 12, "is_bot": False, "first_name": "Bram", "last_name": "Jansen"},
     "sara": {"id": 13, "is_bot": False, "first_name": "Sara", "last_name": "<b>Bakker</b>"},
 }
 GROUP = -100500
-JSON_FIELDS = {"reply_markup", "commands", "allowed_updates", "offset", "timeout"}
+JSON_FIELDS = {"reply_markup", "commands", "allowed_updates", "offset", "timeout", "show_alert"}
 
 
 @dataclass
@@ -95,6 +95,18 @@ class FakeTelegram:
             message["reply_to_message"] = reply_to
         return await self._queue("message", message), message
 
+    async def press(self, user: str, message: dict[str, Any], data: str) -> int:
+        """Queue a press by ``user`` on the inline button with ``data`` under ``message``
+        (a message the bot sent: its ``_message``); returns the update id."""
+        query = {
+            "id": f"q{next(self._message_ids)}",
+            "from": USERS[user],
+            "message": message,
+            "chat_instance": f"ci{message['chat']['id']}",
+            "data": data,
+        }
+        return await self._queue("callback_query", query)
+
     async def edit(self, message: dict[str, Any], text: str) -> int:
         edited = {**message, "text": text, "edit_date": int(time.time())}
         return await self._queue("edited_message", edited)
@@ -113,7 +125,10 @@ class FakeTelegram:
         if request.content_type.startswith("multipart/"):
             args: dict[str, Any] = {}
             async for part in await request.multipart():
-                args[part.name or ""] = await part.read()  # type: ignore[union-attr]
+                assert isinstance(part, BodyPartReader)
+                args[part.name or ""] = await part.read()
+                if part.filename:
+                    args[f"{part.name}:filename"] = part.filename
         elif request.content_type == "application/json":
             args = await request.json()
         else:
@@ -174,7 +189,7 @@ class FakeTelegram:
     def _answer(self, method: str, args: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT
-        if method in ("deleteWebhook", "setWebhook", "setMyCommands"):
+        if method in ("deleteWebhook", "setWebhook", "setMyCommands", "answerCallbackQuery"):
             return True
         if method == "getChatMember":
             user = int(args["user_id"])

@@ -9,8 +9,10 @@ message and 100 per modal; a text object (section text, context element) at most
 characters and not blank; section fields at most 10 of 2,000; a context block 1 to 10
 elements; a header's plain_text 150; a button's text 75, its ``value`` 2,000 and its
 ``url`` 3,000; ``block_id`` and ``action_id`` 255; a modal's title, submit and close 24,
-its ``private_metadata`` 3,000 and ``callback_id`` 255; an input's label 2,000; the
-message's ``text`` 40,000 (``msg_too_long`` beyond). Not documented but enforced: all the
+its ``private_metadata`` 3,000 and ``callback_id`` 255; an input's label and hint 2,000, a
+plain_text_input's ``max_length`` and initial value 3,000, a placeholder 150; block ids
+unique within a message or view; the message's ``text`` 40,000 (``msg_too_long``
+beyond). Not documented but enforced: all the
 text in one message's blocks together, about 12,000 characters (``msg_blocks_too_long``;
 slackapi/bolt-js issues 2509 and 2867, where a message of 11,341 was refused), taken here
 as 10,000. Slack does not say what a "character" is, so a text counts in UTF-16 code
@@ -21,7 +23,8 @@ Telegram (Bot API, sendMessage and formatting options; /work/shared/specs): a me
 text 1 to 4,096 characters after entity parsing, a caption at most 1,024, counted on the
 visible text (tags removed, entities decoded) in UTF-16 code units; HTML with only the
 supported tags, balanced, and the entities ``&lt;`` ``&gt;`` ``&amp;`` ``&quot;`` and
-numeric ones; at most 100 entities; ``callback_data`` 1 to 64 bytes.
+numeric ones; at most 100 entities; ``callback_data`` 1 to 64 bytes; the text answering a
+callback query (answerCallbackQuery) at most 200 characters.
 """
 
 from __future__ import annotations
@@ -47,11 +50,14 @@ SLACK_MODAL_TITLE = 24
 SLACK_METADATA = 3_000
 SLACK_INPUT_LABEL = 2_000
 SLACK_ACTION_ELEMENTS = 25
+SLACK_INPUT_VALUE = 3_000  # a plain_text_input's max_length, and its initial value
+SLACK_PLACEHOLDER = 150
 
 TELEGRAM_TEXT_LIMIT = 4_096
 TELEGRAM_CAPTION_LIMIT = 1_024
 TELEGRAM_ENTITIES = 100
 TELEGRAM_CALLBACK_DATA = 64
+TELEGRAM_ANSWER = 200  # answerCallbackQuery's text
 TELEGRAM_TAGS = {
     "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler",
     "a", "tg-emoji", "code", "pre", "blockquote",
@@ -113,7 +119,22 @@ def _element(element: Any, where: str) -> list[str]:
     problems: list[str] = []
     if len(str(element.get("action_id", ""))) > SLACK_ID:
         problems.append(f"{where}: action_id longer than {SLACK_ID}")
+    if element.get("type") == "plain_text_input":
+        most = element.get("max_length", SLACK_INPUT_VALUE)
+        if not isinstance(most, int) or not 1 <= most <= SLACK_INPUT_VALUE:
+            problems.append(f"{where}: max_length 1 to {SLACK_INPUT_VALUE}")
+            most = SLACK_INPUT_VALUE
+        initial = element.get("initial_value")
+        if initial is not None and utf16(str(initial)) > most:
+            problems.append(f"{where}: initial_value longer than max_length {most}")
+    date = element.get("initial_date") if element.get("type") == "datepicker" else None
+    if date is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(date)):
+        problems.append(f"{where}: initial_date is not YYYY-MM-DD")
+    if "placeholder" in element:
+        problems += _plain_text(element["placeholder"], f"{where}.placeholder", SLACK_PLACEHOLDER)
     if element.get("type") == "button":
+        if element.get("style") not in (None, "primary", "danger"):
+            problems.append(f"{where}: style must be primary or danger")
         problems += _plain_text(element.get("text"), f"{where}.text", SLACK_BUTTON_TEXT)
         if len(str(element.get("value", ""))) > SLACK_BUTTON_VALUE:
             problems.append(f"{where}: value longer than {SLACK_BUTTON_VALUE}")
@@ -165,6 +186,8 @@ def _block(block: Any, where: str) -> list[str]:
             pass
         case "input":
             problems += _plain_text(block.get("label"), f"{where}.label", SLACK_INPUT_LABEL)
+            if "hint" in block:
+                problems += _plain_text(block["hint"], f"{where}.hint", SLACK_INPUT_LABEL)
             problems += _element(block.get("element"), f"{where}.element")
         case other:
             problems.append(f"{where}: unknown block type {other!r}")
@@ -177,6 +200,9 @@ def _blocks(blocks: Any, limit: int) -> list[str]:
     problems = [f"blocks: {len(blocks)}, more than {limit}"] if len(blocks) > limit else []
     for n, block in enumerate(blocks):
         problems += _block(block, f"blocks[{n}]")
+    ids = [b.get("block_id") for b in blocks if isinstance(b, dict) and "block_id" in b]
+    if len(ids) != len(set(ids)):
+        problems.append("blocks: a block_id used twice")
     return problems
 
 
@@ -370,4 +396,6 @@ def telegram_refusal(method: str, args: dict[str, Any]) -> dict[str, Any] | None
             return bad("message caption is too long")
     if _keyboard_problems(args.get("reply_markup")):
         return bad("BUTTON_DATA_INVALID")
+    if method == "answerCallbackQuery" and utf16(str(args.get("text") or "")) > TELEGRAM_ANSWER:
+        return bad("MESSAGE_TOO_LONG")
     return None

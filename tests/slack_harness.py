@@ -3,13 +3,17 @@ fake Slack on localhost, on the service with a movable clock."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import ClientSession, web
+from pypdf import PdfReader
 
+from adapters.slack import blocks as blocks_module
+from adapters.slack import translate
 from adapters.slack.app import SlackAdapter, SlackSettings
 from bot.service import DialogueService
 from storage.db import Database
@@ -40,12 +44,17 @@ class Harness:
 
 
 def kind(post: dict[str, object]) -> str:
+    """What a post is: "question", "summary" (an outcome), "draft", or "other"."""
     blocks = post.get("blocks") or []
     assert isinstance(blocks, list)
-    if any(b.get("type") == "actions" for b in blocks):
-        return "question"
-    if blocks and blocks[0].get("type") == "header" and "Samenvatting" in blocks[0]["text"]["text"]:
+    ids = {b.get("block_id") for b in blocks}
+    if blocks_module.OUTCOME_BLOCK in ids:
         return "summary"
+    if blocks_module.DRAFT_TITLE in ids:
+        return "draft"
+    actions = [e for b in blocks if b.get("type") == "actions" for e in b["elements"]]
+    if any(e.get("action_id") == translate.PRIVATE_ACTION for e in actions):
+        return "question"
     return "other"
 
 
@@ -113,3 +122,29 @@ def reply(user: str, thread_ts: str, text: str, ts: str) -> dict[str, object]:
         "ts": ts,
         "thread_ts": thread_ts,
     }
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF as a reader's tools see it, whitespace made single spaces."""
+    assert data.startswith(b"%PDF")
+    pages = PdfReader(io.BytesIO(data)).pages
+    return " ".join(" ".join(page.extract_text().split()) for page in pages)
+
+
+def view_values(view: dict[str, Any], changes: dict[str, str | None]) -> dict[str, Any]:
+    """The state of a submitted ``view`` whose inputs hold what they opened with, except
+    ``changes`` (block id -> new value; an ISO date for a date picker, None for empty)."""
+    values: dict[str, dict[str, Any]] = {}
+    for block in view["blocks"]:
+        if block["type"] != "input":
+            continue
+        element = block["element"]
+        block_id = block["block_id"]
+        action = element["action_id"]
+        if element["type"] == "datepicker":
+            date = changes.get(block_id, element.get("initial_date"))
+            values[block_id] = {action: {"type": "datepicker", "selected_date": date}}
+        else:
+            text = changes.get(block_id, element.get("initial_value"))
+            values[block_id] = {action: {"type": "plain_text_input", "value": text}}
+    return values

@@ -1,26 +1,38 @@
-"""Every rendering fits what Slack and Telegram accept, and no answer goes missing.
+"""Every rendering fits what Slack and Telegram accept, and nothing it must show goes missing.
 
-Hypothesis builds summaries of 1 to 300 participants with answers of 1 to 40,000
-characters (words, line breaks, emoji outside the BMP, mentions and markup), renders them
-for Slack and Telegram, and checks each message against the platforms' limits
-(``tests/platform_limits.py``) and that every answer can still be read in full, in order,
-across the blocks and messages it was split over. Explicit cases pin the extremes.
+Hypothesis builds outcomes of 1 to 300 participants, at every phase (none, the
+coordinator's draft, the group's check, published), with texts of 1 to 40,000
+characters (words, line breaks, emoji outside the BMP, mentions and markup), renders
+them for Slack and Telegram (the channel post, the draft, the edit modal), and checks
+each message against the platforms' limits (``tests/platform_limits.py``), that the key
+message can still be read whole across the blocks and messages it was split over, that
+every action and addition shows with its number and author, and that nobody is ranked.
+Explicit cases pin the extremes.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from adapters.outcome import edit_commands, record_note
 from adapters.slack import blocks
+from adapters.slack.translate import (
+    ADDITION_ACTION,
+    AGREE_ACTION,
+    EDIT_ACTION,
+    OBJECTION_ACTION,
+    PROPOSE_ACTION,
+)
 from adapters.telegram import format as fmt
-from bot.model import StepKind, StepState
-from bot.outbound import NoticePost, QuestionPost, ReminderPost
-from bot.summary import Participation, Summary, SummaryAnswer, SummaryItem
+from bot.model import ReviewPhase, Status, StepKind
+from bot.outbound import DraftPost, NoticePost, QuestionPost, ReminderPost
+from bot.summary import Comparison, Outcome, Participation, Period, Remark, Summary
+from bot.synthesis import ActionRow, Contrast, Dream, Synthesis, Theme
 from tests.platform_limits import (
     SLACK_FALLBACK_LIMIT,
     slack_message_problems,
@@ -30,6 +42,8 @@ from tests.platform_limits import (
     telegram_refusal,
     telegram_text_problems,
 )
+from tests.summary_fixture import anonymous_summary
+from tests.summary_fixture import summary as fixed_summary
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 WORDS = [
@@ -51,68 +65,103 @@ def texts(draw: st.DrawFn, max_size: int) -> str:
 
 
 @st.composite
-def summaries(draw: st.DrawFn) -> Summary:
+def outcomes(draw: st.DrawFn) -> Summary:
+    """A round's outcome at any phase, with 1 to 300 people and text up to 40,000 long."""
     count = draw(st.integers(1, 300))
     anonymous = draw(st.booleans())
-    bases = draw(st.lists(texts(80), min_size=1, max_size=8))
+    bases = draw(st.lists(texts(70), min_size=1, max_size=8))
     names = []
     for n in range(count):
         suffix = f" #{n}"
-        names.append(bases[n % len(bases)][: 80 - len(suffix)] + suffix)
-    short = draw(st.lists(texts(200), min_size=1, max_size=8))
-    kinds = [StepKind.OPENING, *[StepKind.QUESTION] * draw(st.integers(1, 3))]
-    kinds += [StepKind.DROOMVRAAG, StepKind.EVALUATION]
-    skipped = draw(st.sets(st.integers(0, len(kinds) - 1), max_size=1))
-    answered = [i for i in range(len(kinds)) if i not in skipped]
-    given: dict[int, list[tuple[int, str, bool, bool]]] = {i: [] for i in range(len(kinds))}
-    if answered:
-        for n in range(count):
-            text = f"{short[n % len(short)]} ({n})"
-            given[answered[n % len(answered)]].append((n, text, n % 7 == 3, n % 5 == 1))
-        longs = draw(st.lists(st.tuples(st.integers(0, count - 1), texts(40_000)), max_size=2))
-        for n, text in longs:
-            given[answered[n % len(answered)]].append((n, text, False, False))
+        who = f"deelnemer {n}" if anonymous else bases[n % len(bases)][: 80 - len(suffix)]
+        names.append(who + suffix)
+    short = draw(st.lists(texts(300), min_size=1, max_size=8))
+    longs = draw(st.lists(texts(40_000), max_size=2))
 
-    items = []
-    for index, kind in enumerate(kinds):
-        answers = [
-            SummaryAnswer(
-                author=None if anonymous or private else names[n],
-                text=text,
-                private=private,
-                edited=edited,
-            )
-            for n, text, private, edited in given[index]
-        ]
-        respondents = list(dict.fromkeys(names[n] for n, _t, private, _e in given[index]))
-        items.append(
-            SummaryItem(
-                step_index=index, kind=kind, ref=f"1.{index}", label=f"Vraag 1.{index}",
-                role="Visionair en verbinder" if kind is StepKind.QUESTION else None,
-                question=draw(texts(400)),
-                state=StepState.SKIPPED if index in skipped else StepState.POSTED,
-                answers=answers, respondents=[] if anonymous else respondents,
-                respondent_count=len(respondents),
-            )
-        )  # fmt: skip
-    return summary_of(items, names, anonymous=anonymous)
+    def text(n: int) -> str:
+        return longs[n % len(longs)] if longs and n % 97 == 5 else short[n % len(short)]
+
+    acting = draw(st.integers(0, count))
+    actions = [
+        ActionRow(
+            author=None if n % 7 == 3 else names[n],  # a private answer's action: no name
+            what=text(n),
+            with_whom=short[(n + 1) % len(short)] if n % 2 else None,
+            yields=short[(n + 2) % len(short)] if n % 3 == 0 else None,
+            by_when=date(2027, 1 + n % 12, 1) if n % 4 == 0 else None,
+        )
+        for n in range(acting)
+    ]
+    themes = [
+        Theme(
+            title=draw(texts(150)),
+            terms=["tijd"],
+            refs=["1.1", "droomvraag", "inzichten"][: 1 + n % 3],
+            people=2 + n,
+            sources=[],
+        )
+        for n in range(draw(st.integers(0, 5)))
+    ]
+    contrasts = [
+        Contrast(ref=f"1.{n}", label=f"1.{n}", kind="verschil", shared_terms=["uur"], sides=[])
+        for n in range(draw(st.integers(0, 3)))
+    ]
+    remarks = draw(st.integers(0, count))
+    additions = [Remark(author=names[n], text=text(n + 1), given_at=NOW) for n in range(remarks)]
+    objections = [Remark(author=names[-1], text=text(3), given_at=NOW)] if remarks % 2 else []
+    phase = draw(st.sampled_from([None, *ReviewPhase]))
+    outcome = Outcome(
+        phase=phase,
+        kern=draw(st.one_of(st.none(), texts(2000), texts(40_000))),
+        dream=draw(st.one_of(st.none(), texts(2000))),
+        synthesis=Synthesis(
+            enough=bool(themes),
+            note=None if themes else "Te weinig antwoorden om iets samen te vatten.",
+            themes=themes,
+            contrasts=contrasts,
+            dream=Dream(recurring=themes[:2], alone=[]),
+            actions=actions,
+        ),
+        until=NOW if phase is not None else None,
+        published_at=NOW if phase is ReviewPhase.PUBLISHED else None,
+        asked=count,
+        agreed=remarks // 2,
+        additions=additions,
+        objections=objections,
+    )
+    comparison = None
+    if draw(st.booleans()):
+        comparison = Comparison(
+            previous_round_id=1,
+            previous_period=Period(start=date(2025, 10, 6), end=date(2025, 10, 17)),
+            participants_before=count // 2,
+            participants_now=count,
+            themes_new=[t.title for t in themes],
+            themes_gone=draw(st.lists(texts(150), max_size=30)),
+            themes_kept=[],
+            actions_before=actions[:10],
+        )
+    return outcome_summary(outcome, names, anonymous=anonymous, comparison=comparison)
 
 
-def summary_of(items: list[SummaryItem], names: list[str], *, anonymous: bool = False) -> Summary:
-    def first(kind: StepKind) -> SummaryItem | None:
-        return next((i for i in items if i.kind is kind), None)
-
+def outcome_summary(
+    outcome: Outcome,
+    names: list[str],
+    *,
+    anonymous: bool = False,
+    comparison: Comparison | None = None,
+) -> Summary:
+    # participation names only the chart on paper may show, never the channel
+    counted = [Participation(author=f"Geteld{n}", answered=n) for n in range(len(names))]
     return Summary(
-        round_id=1, card_id="dialoogkaart", card_title="Dialoogkaart <!channel> & <b>",
-        channel="slack:C1", timezone="Europe/Amsterdam", status="finished", final=True,
-        anonymous=anonymous, generated_at=NOW, steps_asked=len(items),
-        participant_count=len(names), opening=first(StepKind.OPENING),
-        questions=[i for i in items if i.kind is StepKind.QUESTION],
-        droomvraag=first(StepKind.DROOMVRAAG),
-        evaluation=[i for i in items if i.kind is StepKind.EVALUATION],
-        participation=[] if anonymous else [
-            Participation(name=n, answered=1, asked=len(items)) for n in names
-        ],
+        round_id=123_456_789, card_id="dialoogkaart", card_title="Dialoogkaart <!channel> & <b>",
+        card_purpose="Doel", channel="slack:C1", timezone="Europe/Amsterdam",
+        status=Status.FINISHED if outcome.phase is ReviewPhase.PUBLISHED else Status.REVIEWING,
+        final=outcome.phase in (None, ReviewPhase.PUBLISHED), anonymous=anonymous,
+        generated_at=NOW, period=Period(start=date(2026, 11, 2), end=date(2026, 11, 20)),
+        steps_asked=8, participant_count=len(names), answer_count=len(names) * 3,
+        outcome=outcome, opening=None, roles=[], droomvraag=None, evaluation=[],
+        participation=[] if anonymous else counted, comparison=comparison,
     )  # fmt: skip
 
 
@@ -123,22 +172,19 @@ def squash(text: str) -> str:
 
 def slack_texts(messages: list[dict[str, Any]]) -> list[str]:
     """Every text the messages show, in order."""
-    shown = []
-    for message in messages:
-        for block in message["blocks"]:
-            if "text" in block:
-                shown.append(block["text"]["text"])
-            shown += [e["text"] for e in block.get("elements", []) if "text" in e]
-    return shown
+    return [o["text"] for o in slack_objects(messages)]
 
 
 def slack_objects(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every text object the messages hold: block texts, context elements, button labels."""
     objects = []
     for message in messages:
         for block in message["blocks"]:
             if "text" in block:
                 objects.append(block["text"])
-            objects += [e for e in block.get("elements", []) if "type" in e and "text" in e]
+            for element in block.get("elements", []):
+                text = element.get("text")
+                objects.append(text if isinstance(text, dict) else element)
     return objects
 
 
@@ -158,13 +204,16 @@ def assert_telegram_fits(messages: list[str]) -> None:
         assert telegram_text_problems(message) == []
 
 
-def answers_in(s: Summary) -> list[tuple[SummaryItem, SummaryAnswer]]:
+def action_ids(messages: list[dict[str, Any]]) -> list[list[str]]:
+    """The buttons' action ids, per message."""
     return [
-        (item, answer)
-        for item in [s.opening, *s.questions, s.droomvraag, *s.evaluation]
-        if item is not None
-        for answer in item.answers
+        [e["action_id"] for b in m["blocks"] if b["type"] == "actions" for e in b["elements"]]
+        for m in messages
     ]
+
+
+def draft_of(s: Summary) -> DraftPost:
+    return DraftPost(round_id=s.round_id, platform="slack", user_id="U1", name="Anna", summary=s)
 
 
 @settings(
@@ -172,104 +221,158 @@ def answers_in(s: Summary) -> list[tuple[SummaryItem, SummaryAnswer]]:
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(s=summaries())
-def test_every_summary_fits_both_platforms_and_keeps_every_answer(s: Summary) -> None:
-    slack = blocks.summary(s)
+@given(s=outcomes())
+def test_every_outcome_fits_both_platforms_and_shows_what_it_must(s: Summary) -> None:
+    o = s.outcome
+    slack = blocks.outcome(s)
     assert_slack_fits(slack)
-    assert all(o["type"] == "plain_text" for o in slack_objects(slack))  # user text is inert
-    telegram = fmt.summary(s)
+    assert all(obj["type"] == "plain_text" for obj in slack_objects(slack))  # user text is inert
+    buttons = action_ids(slack)
+    if o.phase is ReviewPhase.CHECK:  # the check's buttons, under the first message
+        assert buttons[0] == [AGREE_ACTION, ADDITION_ACTION, OBJECTION_ACTION]
+    assert not any(buttons[1:])
+    telegram = fmt.outcome(s, footer=[record_note()])
     assert_telegram_fits(telegram)
+    drafted = blocks.draft(draft_of(s), "C1")
+    assert_slack_fits(drafted)
+    assert action_ids(drafted)[0] == (
+        [EDIT_ACTION, PROPOSE_ACTION] if o.phase is ReviewPhase.DRAFT else []
+    )
+    assert_telegram_fits(fmt.outcome(s, draft=True, footer=edit_commands(button="Voorleggen")))
+    assert slack_view_problems(blocks.edit_modal(s, {"round_id": 1, "channel": "C1"})) == []
 
-    on_slack = squash("".join(slack_texts(slack)))
+    # the buttons sit under the first message, which may end inside a long key message
+    read = [{**m, "blocks": [b for b in m["blocks"] if b["type"] != "actions"]} for m in slack]
+    on_slack = squash("".join(slack_texts(read)))
     on_telegram = squash(telegram_text(telegram))
-    for item, answer in answers_in(s):
-        shown = squash((f"{answer.author}: " if answer.author else "• ") + answer.text)
-        assert shown in on_slack, (item.ref, answer.text[:80])
-        assert shown in on_telegram, (item.ref, answer.text[:80])
-        for name in item.respondents:
-            assert squash(name) in on_slack
-    for p in s.participation:
-        assert squash(p.name) in on_slack
-        assert squash(p.name) in on_telegram
+    shown = [on_slack, on_telegram]
+    if o.kern:  # the coordinator's key message, whole however long
+        assert all(squash(o.kern) in where for where in shown)
+    for n, action in enumerate(o.synthesis.actions, start=1):
+        who = action.author or "(privé)"
+        assert all(squash(f"{n}.{who}:") in where for where in shown), n
+    for remark in o.additions:
+        assert all(squash(f"{remark.author}:") in where for where in shown)
+    for theme in o.synthesis.themes:
+        title = " ".join(theme.title.split())
+        if len(title) < 100:
+            assert all(squash(title) in where for where in shown)
+    for counted in s.participation:  # nobody is ranked by how much they answered
+        assert all(counted.author not in where for where in shown)
 
 
-def item(index: int, answers: list[tuple[str | None, str]], respondents: list[str]) -> SummaryItem:
-    return SummaryItem(
-        step_index=index, kind=StepKind.QUESTION, ref=f"1.{index}", label=f"1.{index}",
-        role="Rol", question="Wat zie je?", state=StepState.POSTED,
-        answers=[SummaryAnswer(author=a, text=t) for a, t in answers],
-        respondents=respondents, respondent_count=len(respondents),
-    )  # fmt: skip
-
-
-def respondent_elements(messages: list[dict[str, Any]]) -> list[str]:
-    """The texts of the context elements that list who answered, in order."""
-    found: list[str] = []
-    for message in messages:
-        for block in message["blocks"]:
-            if block["type"] != "context":
-                continue
-            texts = [e["text"] for e in block["elements"]]
-            continues = bool(found) and found[-1].endswith(",")
-            if texts[0].startswith("Beantwoord door") or continues:
-                found += texts
-    return found
-
-
-def test_a_summary_of_200_participants() -> None:
+def test_an_outcome_of_200_participants() -> None:
     names = [f"Deelnemer {n:03} <!channel> *Schoolleider* & <b>collega</b>" for n in range(200)]
-    items = [
-        item(i, [(n, f"Antwoord van {n} op {i}: " + "tekst " * 40) for n in names], names)
-        for i in range(1, 6)
+    actions = [
+        ActionRow(author=n, what=f"Actie van {n}: " + "tekst " * 40, with_whom="het bestuur")
+        for n in names
     ]
-    s = summary_of(items, names)
-    slack = blocks.summary(s)
+    remarks = [Remark(author=n, text="Aanvulling " * 30, given_at=NOW) for n in names]
+    outcome = Outcome(
+        phase=ReviewPhase.CHECK, kern="Kern", synthesis=Synthesis(enough=True, actions=actions),
+        until=NOW, asked=200, additions=remarks,
+    )  # fmt: skip
+    s = outcome_summary(outcome, names)
+    slack = blocks.outcome(s)
     assert_slack_fits(slack)
-    telegram = fmt.summary(s)
+    assert len(slack) > 1  # too much for one message: split, the buttons on the first
+    assert action_ids(slack)[0] == [AGREE_ACTION, ADDITION_ACTION, OBJECTION_ACTION]
+    telegram = fmt.outcome(s)
     assert_telegram_fits(telegram)
-    listed = " ".join(respondent_elements(slack))
-    assert listed == " ".join(["Beantwoord door: " + ", ".join(names)] * 5)
+    on_slack = "\n".join(slack_texts(slack))
     on_telegram = telegram_text(telegram)
-    for n in names:
-        assert f"{n}: Antwoord van {n} op 3: tekst" in on_telegram
-        assert f"{n}: 1 van 5 stappen beantwoord" in on_telegram
+    for n, name in enumerate(names, start=1):
+        line = f"{n}. {name}: Actie van {name}: tekst"
+        assert line in on_slack
+        assert line in on_telegram
+        assert f"{name}: Aanvulling Aanvulling" in on_telegram
+    assert on_telegram.index(f"1. {names[0]}") < on_telegram.index(f"200. {names[-1]}")
 
 
-def test_140_respondents_no_longer_overflow_the_context_block() -> None:
-    names = [f"Schoolleider {n:03} (SPO)" for n in range(140)]  # 22 characters each
-    line = "Beantwoord door: " + ", ".join(names)
-    assert len(line) == 3375  # the block Slack refused with invalid_blocks
-    slack = blocks.summary(summary_of([item(1, [(names[0], "Ja.")], names)], names))
-    assert_slack_fits(slack)
-    elements = respondent_elements(slack)
-    assert len(elements) > 1
-    assert " ".join(elements) == line  # every name, whole and in order
-    assert all(len(e) <= 3000 for e in elements)
+def test_no_names_lists_and_no_ranking_in_the_channel() -> None:
+    s = fixed_summary()
+    for text in [*slack_texts(blocks.outcome(s)), telegram_text(fmt.outcome(s))]:
+        assert "Beantwoord door" not in text
+        assert "stappen beantwoord" not in text
+        assert "Daan Visser" not in text  # he answered, but has no action or addition
+    anonymous = anonymous_summary()
+    shown = " ".join([*slack_texts(blocks.outcome(anonymous)), *fmt.outcome(anonymous)])
+    assert "deelnemer A" in shown
+    for name in ("Anna", "Bram", "Fatima", "Daan"):
+        assert name not in shown
 
 
-def test_a_40000_character_answer_with_mentions_and_tags() -> None:
-    answer = ("<!channel> <b>vet</b> & 😀 *ster* <@U1> " * 1200)[:40_000]
-    s = summary_of([item(1, [("Bram", answer)], ["Bram"])], ["Bram"])
-    slack = blocks.summary(s)
+def test_a_40000_character_kern_with_mentions_and_tags() -> None:
+    kern = ("<!channel> @everyone <b>vet</b> & 😀 *ster* <@U1> " * 1200)[:40_000]
+    outcome = Outcome(phase=ReviewPhase.PUBLISHED, kern=kern, synthesis=Synthesis(enough=False))
+    s = outcome_summary(outcome, ["Bram"])
+    slack = blocks.outcome(s)
     assert_slack_fits(slack)
     sections = [b for m in slack for b in m["blocks"] if b["type"] == "section"]
     assert all(b["text"]["type"] == "plain_text" for b in sections)
-    assert "Bram: " + answer in "".join(b["text"]["text"] for b in sections)
-    assert all("<!channel>" not in m["text"] for m in slack)
-    telegram = fmt.summary(s)
+    assert squash(kern) in squash("".join(b["text"]["text"] for b in sections))
+    assert all("<!channel>" not in m["text"] for m in slack)  # the notification text
+    telegram = fmt.outcome(s)
     assert_telegram_fits(telegram)
-    assert "Bram: " + answer in telegram_text(telegram)
+    assert squash(kern) in squash(telegram_text(telegram))
     assert all("&lt;b&gt;vet&lt;/b&gt; &amp; 😀" in m for m in telegram[1:])
     assert "<b>vet" not in "".join(telegram)
 
 
 def test_emoji_count_twice_for_telegram() -> None:
-    answer = "😀" * 39_999 + "!"  # 80,000 UTF-16 code units
-    s = summary_of([item(1, [("Bram", answer)], ["Bram"])], ["Bram"])
-    telegram = fmt.summary(s)
+    kern = "😀" * 39_999 + "!"  # 80,000 UTF-16 code units
+    outcome = Outcome(phase=None, kern=kern, synthesis=Synthesis(enough=False))
+    s = outcome_summary(outcome, ["Bram"])
+    telegram = fmt.outcome(s)
     assert_telegram_fits(telegram)
-    assert answer in telegram_text(telegram)
-    assert_slack_fits(blocks.summary(s))
+    assert kern in telegram_text(telegram)
+    assert_slack_fits(blocks.outcome(s))
+
+
+def test_the_edit_modal_holds_what_fits_and_says_how_to_change_the_rest() -> None:
+    def modal(actions: int) -> dict[str, Any]:
+        rows = [
+            ActionRow(author=f"Naam {n} <!here>", what="x" * 5000, with_whom="y" * 3000)
+            for n in range(actions)
+        ]
+        themes = [Theme(title="t" * 150, terms=[], refs=["1.1"], people=2, sources=[])] * 5
+        outcome = Outcome(
+            phase=ReviewPhase.DRAFT, kern="k" * 2000, dream="d" * 2000,
+            synthesis=Synthesis(enough=True, themes=themes, actions=rows),
+        )  # fmt: skip
+        view = blocks.edit_modal(outcome_summary(outcome, ["a"]), {"round_id": 1, "channel": "C1"})
+        assert slack_view_problems(view) == []
+        return view
+
+    def ids(view: dict[str, Any]) -> list[str]:
+        return [b.get("block_id", "") for b in view["blocks"]]
+
+    few = ids(modal(20))
+    assert {
+        "kern",
+        "droom",
+        "thema:5",
+        "actie:20:wanneer",
+        "actie:20:met",
+        "actie:20:oplevert",
+    } <= (set(few))
+    many = modal(300)
+    assert "actie:80:wanneer" in ids(many)
+    assert "actie:1:met" not in ids(many)  # dates only, when everything would not fit
+    assert "actie:300:wanneer" not in ids(many)
+    note = many["blocks"][-1]["elements"][0]["text"]
+    assert "/dialoog uitkomst actie" in note
+
+
+def test_button_data_stays_within_telegrams_64_bytes() -> None:
+    from adapters.telegram import translate as telegram_translate
+
+    for verb in ("klopt", "aanvulling", "bezwaar", "voorleggen"):
+        data = telegram_translate.callback_data(verb, 10**18 - 1)
+        assert len(data.encode()) <= 64
+        assert telegram_translate.callback_target(data) == (verb, 10**18 - 1)
+    assert telegram_translate.callback_target("dialoog:stop:1") is None
+    assert telegram_translate.callback_target(None) is None
 
 
 def reminder(text: str, name: str = "Anna") -> ReminderPost:
@@ -320,13 +423,17 @@ def test_a_question_and_its_modal_at_the_extremes() -> None:
         round_id=1, step_index=0, step_number=1, step_count=31, kind=StepKind.QUESTION,
         ref="1.1", label="L" * 200, role="<!channel> rol", text="Vraag & <b>? 😀 " * 12_000,
         invitation="Deel je beelden " * 200, answer_until=NOW, timezone="Europe/Amsterdam",
+        reconstructed=True,
     )  # fmt: skip
     message = blocks.question(q)
     assert_slack_fits([message])
+    marked = "(begin van de vraag aangevuld door dialoogbot)"
+    assert marked in slack_texts([message])
     assert any(b["type"] == "actions" for b in message["blocks"])
     telegram = fmt.question(q, dm_hint="Start een privégesprek " * 100)
     assert telegram_text_problems(telegram) == []
     assert "Vraag &amp; &lt;b&gt;? 😀" in telegram
+    assert f"<i>{marked}</i>" in telegram
     first = next(b for b in message["blocks"] if b["type"] == "section")["text"]["text"]
     view = blocks.private_modal({"round_id": 1, "step_index": 0, "channel": "C1"}, first * 40)
     assert slack_view_problems(view) == []

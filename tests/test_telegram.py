@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from storage.db import Database
 from tests.conftest import make_service
 from tests.fake_telegram import GROUP, TOKEN, USERS, FakeTelegram
 from tests.fakes import FakeClock
+from tests.slack_harness import pdf_text
 
 
 @dataclass
@@ -42,7 +44,14 @@ class Harness:
         await self.adapter.deliver()
 
     def questions(self, chat: int = GROUP) -> list[dict[str, Any]]:
-        return [m for m in self.fake.sent(chat) if "reply_markup" in m]
+        """The questions: the messages with a "Privé antwoorden" link under them."""
+        return [m for m in self.fake.sent(chat) if any("url" in b for b in buttons(m))]
+
+
+def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """The inline buttons under a message the bot sent."""
+    markup = message.get("reply_markup") or {}
+    return [b for row in markup.get("inline_keyboard") or [] for b in row]
 
 
 async def _serve(app: web.Application) -> tuple[web.AppRunner, str]:
@@ -55,6 +64,13 @@ async def _serve(app: web.Application) -> tuple[web.AppRunner, str]:
 
 @pytest.fixture
 async def telegram(db: Database, clock: FakeClock) -> AsyncIterator[Harness]:
+    async with open_telegram(db, clock) as harness:
+        yield harness
+
+
+@asynccontextmanager
+async def open_telegram(db: Database, clock: FakeClock) -> AsyncIterator[Harness]:
+    """The bot's Telegram adapter polling a fake Bot API on localhost."""
     fake = FakeTelegram()
     runner, url = await _serve(fake.app())
     waits: list[float] = []
@@ -84,7 +100,7 @@ async def run_round(t: Harness, *, topic: int | None = None) -> None:
     where = {"topic": topic} if topic else {}
     await t.say("anna", "/dialoog start rollen=3 tempo=5s", **where)
     answered = 0
-    while not any("Samenvatting" in m["text"] for m in t.fake.sent()):
+    while not t.fake.of("sendDocument"):  # the outcome, and the record with it
         question = t.questions()[-1]["_message"]
         answered += 1
         await t.say(
@@ -104,15 +120,19 @@ async def test_a_whole_round_in_a_group(telegram: Harness) -> None:
     await run_round(telegram)
     titles = [q["text"].split("\n")[0] for q in telegram.questions()]
     assert len(titles) == len(set(titles)) == 1 + 5 + 1 + 3
-    summary = "\n".join(
-        m["text"] for m in fake.sent() if "Samenvatting" in m["text"] or "Bram" in m["text"]
-    )
-    assert "<b>Droomvraag</b>" in summary
-    assert "Bram bij stap 7 &lt;b&gt;&amp;&lt;/b&gt; &lt;script&gt;" in summary
-    assert "liever privé (privé gegeven)" in summary
+    outcome = [m["text"] for m in fake.sent() if m["text"].startswith("<b>Uitkomst: ")]
+    assert len(outcome) == 1  # short: one message a phone shows whole
+    assert "<b>Acties</b>" in outcome[0]
+    assert "Bram Jansen: Bram bij stap 9 &lt;b&gt;&amp;&lt;/b&gt; &lt;script&gt;" in outcome[0]
+    assert "Sara" not in outcome[0]  # she answered only privately
+    assert "stappen beantwoord" not in outcome[0]
     assert all(m.get("parse_mode") == "HTML" for m in fake.of("sendMessage"))
     document = fake.of("sendDocument")[0]
-    assert b"## Uitkomst van het gesprek" in document["document"]
+    assert document["document:filename"] == "dialoog-ronde-1.pdf"
+    record = pdf_text(document["document"])
+    assert "Bram bij stap 7 <b>&</b> <script>" in record
+    assert "liever privé" in record
+    assert "Sara" not in record  # a private answer carries no name
     commands = fake.of("setMyCommands")
     assert [c.get("language_code") for c in commands] == ["nl", None]
 
@@ -131,11 +151,10 @@ async def test_edits_update_the_answer_and_a_seen_update_is_handled_once(
     question = telegram.questions()[-1]["_message"]
     answer = await telegram.say("bram", "eerste", reply_to=question)
     await telegram.adapter.handled(await telegram.fake.edit(answer, "tweede"))
-    before = len(telegram.fake.sent())
     await telegram.say("anna", "/dialoog samenvatting")
-    summary = "\n".join(m["text"] for m in telegram.fake.sent()[before:])
-    assert "tweede (aangepast)" in summary
-    assert "eerste" not in summary
+    record = pdf_text(telegram.fake.of("sendDocument")[-1]["document"])
+    assert "tweede" in record
+    assert "eerste" not in record
 
 
 async def test_a_429_with_retry_after_is_waited_out_and_sent_once(telegram: Harness) -> None:
@@ -266,6 +285,6 @@ async def test_a_fifth_of_sends_failing_still_delivers_every_message_once_in_ord
     titles = [q["text"].split("\n")[0] for q in telegram.questions()]
     assert len(titles) == len(set(titles)) == 7  # opening, 1.1, 1.2, droom, 3 × evaluatie
     assert "Openingsvraag" in titles[0]
-    assert sum("Samenvatting" in m["text"] for m in fake.sent()) == 1
+    assert sum(m["text"].startswith("<b>Uitkomst: ") for m in fake.sent()) == 1
     assert len(fake.of("sendDocument")) == 1
     assert {"429", "500"} <= set(fake.faults)

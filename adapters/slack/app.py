@@ -27,13 +27,16 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.document import record_document
 from adapters.port import Adapter
 from adapters.slack import blocks, translate
+from bot.i18n import _
 from bot.model import ChannelRef, InboundEvent
 from bot.outbound import (
     Content,
     DeliveryRefused,
     DirectNotice,
+    DraftPost,
     NoticePost,
     Parts,
     QuestionPost,
@@ -41,7 +44,6 @@ from bot.outbound import (
     ReplyPost,
     SummaryPost,
 )
-from bot.render import summary_markdown
 from bot.service import DialogueService
 
 log = logging.getLogger(__name__)
@@ -170,6 +172,13 @@ class SlackAdapter:
         app.event("message")(self._acked(self._message))
         app.action(translate.PRIVATE_ACTION)(self._acked(self._private_button))
         app.view(translate.PRIVATE_VIEW)(self._acked(self._private_submit))
+        app.action(translate.AGREE_ACTION)(self._acked(self._agree_button))
+        app.action(translate.ADDITION_ACTION)(self._acked(self._remark_button))
+        app.action(translate.OBJECTION_ACTION)(self._acked(self._remark_button))
+        app.view(translate.REMARK_VIEW)(self._acked(self._remark_submit))
+        app.action(translate.EDIT_ACTION)(self._acked(self._edit_button))
+        app.action(translate.PROPOSE_ACTION)(self._acked(self._propose_button))
+        app.view(translate.EDIT_VIEW)(self._acked(self._edit_submit))
 
     def _acked(
         self, work: Callable[[dict[str, Any]], Awaitable[Job]]
@@ -238,13 +247,77 @@ class SlackAdapter:
         name = await self.name_of(body["user"]["id"])
         return await self._keep(translate.private_answer(body, name))
 
-    async def _keep(self, event: InboundEvent) -> Job:
-        """Write the event to the inbox (before the ack); work it off after the ack."""
-        inbox_id = await self.service.receive(event)
-        if inbox_id is None:
-            return None  # a redelivery of an event kept before
-        self._received.append(inbox_id)
-        return self._work_off
+    # --- the outcome: the group's check, the coordinator's draft --------------------------
+
+    async def _agree_button(self, body: dict[str, Any]) -> Job:
+        """Klopt, under the outcome in the round's channel: ``/dialoog klopt``."""
+        name = await self.name_of(body["user"]["id"])
+        return await self._keep(translate.button_command(body, name, "klopt"))
+
+    async def _remark_button(self, body: dict[str, Any]) -> Job:
+        """Aanvulling or Bezwaar: a modal to write it in; the submission is the command."""
+        kind = translate.REMARKS[body["actions"][0]["action_id"]]
+        target = translate.button_target(body)
+
+        async def open_modal() -> None:
+            await self.client.views_open(
+                trigger_id=body["trigger_id"], view=blocks.remark_modal(kind, target)
+            )
+
+        return open_modal
+
+    async def _remark_submit(self, body: dict[str, Any]) -> Job:
+        name = await self.name_of(body["user"]["id"])
+        return await self._keep(translate.remark(body, name))
+
+    async def _propose_button(self, body: dict[str, Any]) -> Job:
+        """Voorleggen aan de groep, under the draft: ``/dialoog voorleggen`` in the round's
+        channel, where the engine checks that it comes from a coordinator."""
+        name = await self.name_of(body["user"]["id"])
+        return await self._keep(translate.button_command(body, name, "voorleggen"))
+
+    async def _edit_button(self, body: dict[str, Any]) -> Job:
+        """Bewerken, under the draft: the edit modal, filled with the draft as it is now
+        (it may have changed since the message was sent)."""
+        target = translate.button_target(body)
+        user = body["user"]["id"]
+
+        async def open_modal() -> None:
+            summary = await self.service.outcome_draft(
+                self.platform, int(target["round_id"]), translate.person(user, "")
+            )
+            if summary is None:
+                view = blocks.info_modal(
+                    _("Uitkomst"),
+                    _(
+                        "Dit concept kun je niet meer aanpassen: het ligt al bij de groep of is "
+                        "gepubliceerd, of je bent geen coördinator van deze ronde."
+                    ),
+                )
+            else:
+                metadata = {"round_id": summary.round_id, "channel": str(target["channel"])}
+                view = blocks.edit_modal(summary, metadata)
+            await self.client.views_open(trigger_id=body["trigger_id"], view=view)
+
+        return open_modal
+
+    async def _edit_submit(self, body: dict[str, Any]) -> Job:
+        """The edit modal, submitted: one command per field that changed, all kept before
+        Slack hears back, so a submission Slack got an answer to is never half lost."""
+        name = await self.name_of(body["user"]["id"])
+        return await self._keep(*translate.outcome_edits(body, name))
+
+    async def _keep(self, *events: InboundEvent) -> Job:
+        """Write the events to the inbox (before the ack), in order; work them off after
+        the ack. Raises if one cannot be kept: Slack then hears of a failure."""
+        kept = False
+        for event in events:
+            inbox_id = await self.service.receive(event)
+            if inbox_id is None:
+                continue  # a redelivery of an event kept before
+            self._received.append(inbox_id)
+            kept = True
+        return self._work_off if kept else None
 
     async def _work_off(self) -> None:
         """Work off what was received, in batches: one runs at a time, and events that
@@ -352,24 +425,30 @@ class SlackAdapter:
                     return str(response.get("message_ts") or "ephemeral")
                 return await posted.one(channel.channel_id, {"text": text})
             case SummaryPost():
-                # In the round's thread (under its welcome), and also shown in the channel.
+                # In the round's thread (under its welcome), and also shown in the channel;
+                # the full record goes with it as a document, in the same thread.
                 first = await posted.all(
-                    channel.channel_id, blocks.summary(content.summary), thread=content.thread
+                    channel.channel_id, blocks.outcome(content.summary), thread=content.thread
                 )
 
                 async def upload() -> str:
+                    document = await record_document(content.summary)
                     response = await self.client.files_upload_v2(
                         channel=channel.channel_id,
                         thread_ts=content.thread or first,
-                        filename=f"samenvatting-ronde-{content.round_id}.md",
-                        title=f"Samenvatting ronde {content.round_id}",
-                        content=summary_markdown(content.summary),
+                        filename=document.filename,
+                        title=document.title,
+                        file=document.data,
                     )
                     file = response.get("file") or {}
                     return str(file.get("id") or "file")
 
                 await parts.part("file", upload)
                 return first
+            case DraftPost():
+                # For the coordinator alone, like a reminder: in a direct message.
+                direct = await self._direct_channel(content.user_id)
+                return await posted.all(direct, blocks.draft(content, channel.channel_id))
 
     async def _direct_channel(self, user_id: str) -> str:
         opened = await self.client.conversations_open(users=user_id)

@@ -21,17 +21,45 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from adapters.slack.translate import ANSWER_BLOCK, ANSWER_INPUT, PRIVATE_ACTION, PRIVATE_VIEW
+from adapters.outcome import (
+    ShortOutcome,
+    action_line,
+    editable,
+    reconstructed_note,
+    record_note,
+    reviewing,
+    short_outcome,
+)
+from adapters.slack.translate import (
+    ADDITION_ACTION,
+    AGREE_ACTION,
+    ANSWER_BLOCK,
+    ANSWER_INPUT,
+    DATE_INPUT,
+    EDIT_ACTION,
+    EDIT_VIEW,
+    OBJECTION_ACTION,
+    PRIVATE_ACTION,
+    PRIVATE_VIEW,
+    PROPOSE_ACTION,
+    REMARK_BLOCK,
+    REMARK_VIEW,
+    REMARKS,
+    TEXT_INPUT,
+)
 from adapters.text import ELLIPSIS, longest_fitting
 from adapters.text import shorten as text_shorten
 from adapters.text import split as text_split
+from bot.commands import MAX_REMARK
 from bot.i18n import _
-from bot.outbound import NoticePost, QuestionPost, ReminderPost
+from bot.outbound import DraftPost, NoticePost, QuestionPost, ReminderPost
 from bot.render import reminder_text
-from bot.summary import Summary, SummaryItem
+from bot.school_days import local
+from bot.summary import Summary
 from bot.texts import moment
 
 Block = dict[str, Any]
+Message = dict[str, Any]
 
 SECTION_LIMIT = 3000  # a text object: section text, context element
 BLOCK_LIMIT = 50  # blocks in one message
@@ -43,7 +71,14 @@ MODAL_TITLE_LIMIT = 24  # a modal's title, submit and close texts
 INPUT_LABEL_LIMIT = 2000  # an input block's label
 FALLBACK_LIMIT = 3000  # the message's own ``text``: Slack takes 40,000, nobody reads that
 MESSAGE_TEXT_LIMIT = 10_000  # all text in one message's blocks together (undocumented)
-NAME_LIMIT = 100  # characters of a name where it labels something; Slack's are at most 80
+PLACEHOLDER_LIMIT = 150  # an input's placeholder
+THEME_LIMIT = 150  # a theme's title, typed in the edit modal
+ACTION_LABEL_LIMIT = 300  # an action described above its date in the edit modal
+# block ids that say what a message is (tests and people reading the payloads use them)
+OUTCOME_BLOCK = "dialoog_uitkomst"
+DRAFT_TITLE = "dialoog_concept"
+VERDICT_BLOCK = "dialoog_reactie"
+DRAFT_BLOCK = "dialoog_concept_knoppen"
 
 _ESCAPED = {"&": 5, "<": 4, ">": 4}  # the length of "&amp;", "&lt;", "&gt;"
 
@@ -119,8 +154,14 @@ def _section(text: str) -> Block:
     return {"type": "section", "text": {"type": "plain_text", "text": text}}
 
 
-def header(text: str) -> Block:
-    return {"type": "header", "text": {"type": "plain_text", "text": shorten(text, HEADER_LIMIT)}}
+def header(text: str, block_id: str | None = None) -> Block:
+    block: Block = {
+        "type": "header",
+        "text": {"type": "plain_text", "text": shorten(text, HEADER_LIMIT)},
+    }
+    if block_id is not None:
+        block["block_id"] = block_id
+    return block
 
 
 def contexts(texts: list[str]) -> list[Block]:
@@ -143,17 +184,6 @@ def contexts(texts: list[str]) -> list[Block]:
     return [*blocks, {"type": "context", "elements": elements}]
 
 
-def name(person: str) -> str:
-    """A name labels an answer, so a very long one is shortened rather than split.
-
-    Counted in characters as typed, not as Slack counts, so that a name of the length
-    Slack allows (80 characters) stays whole whatever it contains.
-    """
-    if len(person) <= NAME_LIMIT:
-        return person
-    return person[: NAME_LIMIT - 1].rstrip() + ELLIPSIS
-
-
 def fallback(text: str) -> str:
     """The notification text: escaped, and short."""
     return escape(shorten(text, FALLBACK_LIMIT))
@@ -172,7 +202,8 @@ def question(q: QuestionPost) -> dict[str, Any]:
         "text": {"type": "plain_text", "text": shorten(_("Privé antwoorden"), BUTTON_LIMIT)},
         "value": json.dumps({"round_id": q.round_id, "step_index": q.step_index}),
     }
-    about = contexts([meta])
+    # the card completed words its source lost: said wherever the question is shown
+    about = contexts([*([reconstructed_note()] if q.reconstructed else []), meta])
     actions = {"type": "actions", "elements": [button]}
 
     def blocks(body: str) -> list[Block]:
@@ -240,67 +271,252 @@ def private_modal(target: dict[str, Any], question_text: str) -> dict[str, Any]:
     }
 
 
-def summary(s: Summary) -> list[dict[str, Any]]:
-    """The summary as one or more messages; the first goes to the channel, the rest below it."""
-    title = (_("Samenvatting") if s.final else _("Tussenstand")) + f": {s.card_title}"
-    meta = _("Ronde {id} · deelnemers: {n} · stappen gesteld: {asked}").format(
-        id=s.round_id, n=s.participant_count, asked=s.steps_asked
-    )
-    if s.anonymous:
-        meta += " · " + _("anoniem")
-    if s.stopped_early:
-        meta += " · " + _("voortijdig gestopt; dit is alles wat gegeven is")
-    if s.private_withheld:
-        meta += " · " + _("privé-antwoorden volgen in de eindsamenvatting ({n})").format(
-            n=s.private_withheld
+def outcome(s: Summary) -> list[dict[str, Any]]:
+    """The outcome in the round's channel, short enough for a phone; the first message
+    goes to the channel, any rest below it. While the group checks it, Klopt,
+    Aanvulling and Bezwaar buttons sit under it."""
+    view = short_outcome(s, respond=_("met de knoppen hieronder"), footer=[record_note()])
+    buttons = None
+    if reviewing(s):
+        value = json.dumps({"round_id": s.round_id})
+        buttons = _actions(
+            VERDICT_BLOCK,
+            [
+                _button(_("Klopt"), AGREE_ACTION, value, "primary"),
+                _button(_("Aanvulling"), ADDITION_ACTION, value),
+                _button(_("Bezwaar"), OBJECTION_ACTION, value),
+            ],
         )
-    blocks: list[Block] = [header(title), *contexts([meta]), header(_("Uitkomst van het gesprek"))]
-    for item in [s.droomvraag, *s.evaluation]:
-        if item is not None:
-            blocks += _item(item, s.anonymous)
-    blocks.append(header(_("Antwoorden per vraag")))
-    for item in [s.opening, *s.questions]:
-        if item is not None:
-            blocks += _item(item, s.anonymous)
-    if s.participation:
-        lines = [
-            _("{name}: {n} van {asked} stappen beantwoord").format(
-                name=name(p.name), n=p.answered, asked=p.asked
+    return _outcome_messages(view, OUTCOME_BLOCK, buttons)
+
+
+def draft(d: DraftPost, round_channel: str) -> list[dict[str, Any]]:
+    """The coordinator's draft, in a direct message: Bewerken opens the edit modal,
+    Voorleggen puts it to the group. Once with the group, it is only to read."""
+    s = d.summary
+    footer = []
+    buttons = None
+    if editable(s):
+        footer.append(
+            _(
+                "Pas het aan met ‘Bewerken’ (of met /dialoog uitkomst … in het kanaal) en leg "
+                "het voor aan de groep als het klaar is."
             )
-            for p in s.participation
-        ]
-        blocks += [header(_("Deelname")), *map(_section, flow(lines))]
-    return [{"text": fallback(title), "blocks": chunk} for chunk in _chunks(blocks)]
-
-
-def _item(item: SummaryItem, anonymous: bool) -> list[Block]:
-    title = f"{item.label} · {item.role}" if item.role and item.kind == "question" else item.label
-    blocks: list[Block] = [{"type": "divider"}, header(title), *contexts([item.question])]
-    if item.state == "skipped":
-        return [*blocks, *contexts([_("Overgeslagen.")])]
-    if not item.answers:
-        return [*blocks, *contexts([_("Geen antwoorden.")])]
-    if not anonymous and item.respondents:
-        blocks += _respondents(item.respondents)
-    answers = []
-    for answer in item.answers:
-        marks = (" " + _("(privé gegeven)") if answer.private else "") + (
-            " " + _("(aangepast)") if answer.edited else ""
         )
-        who = f"{name(answer.author)}: " if answer.author else "• "
-        answers.append(who + answer.text + marks)
-    return blocks + [_section(text) for text in flow(answers, "\n\n")]
+        value = json.dumps({"round_id": s.round_id, "channel": round_channel})
+        buttons = _actions(
+            DRAFT_BLOCK,
+            [
+                _button(_("Bewerken"), EDIT_ACTION, value),
+                _button(_("Voorleggen aan de groep"), PROPOSE_ACTION, value, "primary"),
+            ],
+        )
+    return _outcome_messages(short_outcome(s, draft=True, footer=footer), DRAFT_TITLE, buttons)
 
 
-def _respondents(names: list[str]) -> list[Block]:
-    """“Beantwoord door: …” over as many context elements and blocks as the names need.
+def _outcome_messages(view: ShortOutcome, title_id: str, buttons: Block | None) -> list[Message]:
+    blocks: list[Block] = [header(view.title, block_id=title_id), *contexts([view.meta])]
+    blocks += [_section(text) for text in flow(view.notes)]
+    for part in view.parts:
+        blocks += [header(part.heading), *map(_section, flow(part.lines))]
+    if view.footer:
+        blocks += contexts(list(view.footer))
+    chunks = _chunks(blocks)
+    if buttons is not None:
+        # under the first message, which is the one the channel shows
+        first = chunks[0]
+        rest = [block for chunk in chunks[1:] for block in chunk]
+        while len(first) > 1 and not _fits([*first, buttons]):
+            rest.insert(0, first.pop())
+        chunks = [[*first, buttons], *(_chunks(rest) if rest else [])]
+    return [{"text": fallback(view.title), "blocks": chunk} for chunk in chunks]
 
-    Names are kept whole: an element ends after a name's comma, and the next goes on.
+
+def _button(label: str, action_id: str, value: str, style: str | None = None) -> Block:
+    button: Block = {
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": shorten(label, BUTTON_LIMIT)},
+        "value": value,
+    }
+    if style is not None:
+        button["style"] = style
+    return button
+
+
+def _actions(block_id: str, buttons: list[Block]) -> Block:
+    return {"type": "actions", "block_id": block_id, "elements": buttons}
+
+
+def _modal(
+    callback_id: str, title: str, metadata: dict[str, Any], blocks: list[Block], submit: bool
+) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "type": "modal",
+        "callback_id": callback_id,
+        "private_metadata": json.dumps(metadata),
+        "title": {"type": "plain_text", "text": shorten(title, MODAL_TITLE_LIMIT)},
+        "close": {
+            "type": "plain_text",
+            "text": shorten(_("Annuleren") if submit else _("Sluiten"), MODAL_TITLE_LIMIT),
+        },
+        "blocks": blocks,
+    }
+    if submit:
+        view["submit"] = {"type": "plain_text", "text": shorten(_("Bewaren"), MODAL_TITLE_LIMIT)}
+    return view
+
+
+def _text_input(
+    block_id: str,
+    label: str,
+    initial: str | None,
+    *,
+    multiline: bool = False,
+    limit: int = MAX_REMARK,
+    optional: bool = True,
+    hint: str | None = None,
+    placeholder: str | None = None,
+) -> Block:
+    element: Block = {
+        "type": "plain_text_input",
+        "action_id": TEXT_INPUT,
+        "multiline": multiline,
+        "max_length": limit,
+    }
+    if initial:
+        # shortened only if it could not be typed here anyway; the submission compares
+        # with this value, so an untouched field still changes nothing
+        element["initial_value"] = _first_units(initial, limit)
+    if placeholder:
+        element["placeholder"] = {
+            "type": "plain_text",
+            "text": shorten(placeholder, PLACEHOLDER_LIMIT),
+        }
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "optional": optional,
+        "label": {"type": "plain_text", "text": shorten(label, INPUT_LABEL_LIMIT)},
+        "element": element,
+    }
+    if hint:
+        block["hint"] = {"type": "plain_text", "text": shorten(hint, INPUT_LABEL_LIMIT)}
+    return block
+
+
+def _first_units(text: str, limit: int) -> str:
+    """The longest beginning of ``text`` of at most ``limit`` UTF-16 code units: how an
+    input's ``max_length`` may be counted, at its strictest."""
+    size = 0
+    for at, char in enumerate(text):
+        size += 2 if ord(char) > 0xFFFF else 1
+        if size > limit:
+            return text[:at]
+    return text
+
+
+def remark_modal(kind: str, target: dict[str, Any]) -> dict[str, Any]:
+    """Aanvulling or Bezwaar: one text, which becomes ``/dialoog aanvulling <tekst>``."""
+    if kind == REMARKS[ADDITION_ACTION]:
+        title, label = _("Aanvulling"), _("Wat mist er in de uitkomst?")
+        note = _("Je aanvulling komt bij de uitkomst die de groep publiceert.")
+    else:
+        title, label = _("Bezwaar"), _("Wat klopt er voor jou niet?")
+        note = _("Je bezwaar gaat naar de coördinator, die het ziet voor het publiceren.")
+    blocks = [
+        *contexts([note]),
+        _text_input(REMARK_BLOCK, label, None, multiline=True, optional=False),
+    ]
+    return _modal(REMARK_VIEW, title, {**target, "kind": kind}, blocks, submit=True)
+
+
+def edit_modal(s: Summary, target: dict[str, Any]) -> dict[str, Any]:
+    """The coordinator's edit modal, filled with the draft as it stands.
+
+    The key message and the dream, a title per theme ("weg" removes it), and per action
+    its date and, while the modal has room, with whom and what it should yield. A round
+    with more actions than fit (a modal holds 100 blocks) gets dates only, then a note on
+    the commands for the rest.
     """
-    parts = [name(n) for n in names]
-    parts[0] = _("Beantwoord door") + ": " + parts[0]
-    parts = [part + "," for part in parts[:-1]] + parts[-1:]
-    return contexts(flow(parts, " "))
+    o = s.outcome
+    syn = o.synthesis
+    recurring = syn.dream.recurring if syn.dream is not None else []
+    blocks: list[Block] = [
+        _text_input(
+            "kern",
+            _("Kern: wat de groep deelt, in een paar zinnen"),
+            o.kern,
+            multiline=True,
+        ),
+        _text_input(
+            "droom",
+            _("Droom: het gedeelde beeld over drie jaar"),
+            o.dream,
+            multiline=True,
+            placeholder="; ".join(t.title for t in recurring) or None,
+        ),
+    ]
+    for n, theme in enumerate(syn.themes, start=1):
+        blocks.append(
+            _text_input(
+                f"thema:{n}",
+                _("Thema {n} ({refs})").format(n=n, refs=", ".join(theme.refs)),
+                theme.title,
+                limit=THEME_LIMIT,
+                optional=False,
+                hint=_("Typ ‘weg’ om dit thema te schrappen."),
+            )
+        )
+    room = MODAL_BLOCK_LIMIT - len(blocks) - 2  # a heading and a note
+    rows = syn.actions
+    per_row = 3 if 3 * len(rows) <= room else 1
+    shown = rows[: room // per_row]
+    if shown:
+        blocks.append(header(_("Acties")))
+    year = local(s.generated_at, s.timezone).year
+    for n, row in enumerate(shown, start=1):
+        picker: Block = {"type": "datepicker", "action_id": DATE_INPUT}
+        if row.by_when is not None:
+            picker["initial_date"] = row.by_when.isoformat()
+        label = shorten(f"{n}. {action_line(row, year)}", ACTION_LABEL_LIMIT)
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": f"actie:{n}:wanneer",
+                "optional": True,
+                "label": {"type": "plain_text", "text": label + " — " + _("wanneer?")},
+                "element": picker,
+            }
+        )
+        if per_row == 3:
+            blocks.append(
+                _text_input(f"actie:{n}:met", _("{n}. Met wie").format(n=n), row.with_whom)
+            )
+            blocks.append(
+                _text_input(
+                    f"actie:{n}:oplevert", _("{n}. Wat het moet opleveren").format(n=n), row.yields
+                )
+            )
+    if len(shown) < len(rows):
+        blocks += contexts(
+            [
+                _(
+                    "Acties {first} tot {last} pas je aan met /dialoog uitkomst actie <nr> "
+                    "wanneer|wat|met|oplevert …"
+                ).format(first=len(shown) + 1, last=len(rows))
+            ]
+        )
+    elif per_row == 1 and rows:
+        blocks += contexts(
+            [_("Met wie en wat het oplevert: /dialoog uitkomst actie <nr> met|oplevert …")]
+        )
+    return _modal(EDIT_VIEW, _("Uitkomst bewerken"), target, blocks, submit=True)
+
+
+def info_modal(title: str, text: str) -> dict[str, Any]:
+    """A modal that only says something: the draft cannot be edited any more."""
+    return _modal(EDIT_VIEW, title, {}, plain_sections(text), submit=False)
 
 
 def _messages(blocks: list[Block]) -> list[dict[str, Any]]:

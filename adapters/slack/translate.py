@@ -7,6 +7,7 @@ name is not in the payloads; the adapter looks it up and passes it in.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from typing import Any
@@ -25,6 +26,21 @@ PRIVATE_ACTION = "prive_antwoord"
 PRIVATE_VIEW = "prive_antwoord"
 ANSWER_BLOCK = "antwoord"
 ANSWER_INPUT = "tekst"
+# The outcome: the group's check in the channel, the coordinator's draft in a direct message.
+AGREE_ACTION = "uitkomst_klopt"
+ADDITION_ACTION = "uitkomst_aanvulling"
+OBJECTION_ACTION = "uitkomst_bezwaar"
+EDIT_ACTION = "uitkomst_bewerken"
+PROPOSE_ACTION = "uitkomst_voorleggen"
+REMARK_VIEW = "uitkomst_reactie"
+EDIT_VIEW = "uitkomst_bewerken"
+REMARK_BLOCK = "reactie"
+TEXT_INPUT = "tekst"
+DATE_INPUT = "datum"
+# what each remark button asks for, as the command word
+REMARKS = {ADDITION_ACTION: "aanvulling", OBJECTION_ACTION: "bezwaar"}
+# the word that removes a theme when typed as its title in the edit modal
+REMOVE = "weg"
 
 Payload = dict[str, Any]
 
@@ -128,3 +144,135 @@ def private_answer(body: Payload, name: str) -> AnswerGiven:
         step_index=int(target["step_index"]),
         private=True,
     )
+
+
+# --- the outcome ------------------------------------------------------------------------
+
+
+def button_target(body: Payload) -> dict[str, Any]:
+    """Round (and, on a draft's buttons, the round's channel) named by an outcome button.
+
+    The check's buttons sit in the round's own channel, so the channel the click came
+    from is the round's; the draft's sit in a direct message and carry the channel.
+    """
+    value: dict[str, Any] = json.loads(body["actions"][0]["value"])
+    value.setdefault("channel", body["channel"]["id"])
+    return value
+
+
+def action_event_id(body: Payload) -> str:
+    """A button click's delivery id: the same for a redelivery of this click (Socket
+    Mode sends the same payload again), new for a new click. Slack gives interactions
+    no event id; ``action_ts`` is the click's own time, and ``trigger_id`` is unique per
+    interaction too."""
+    action = body["actions"][0]
+    moment = action.get("action_ts") or body.get("trigger_id") or ""
+    return f"{action['action_id']}:{body['user']['id']}:{moment}"
+
+
+def button_command(body: Payload, name: str, text: str) -> CommandGiven:
+    """A click on Klopt (in the round's channel) or Voorleggen (in the coordinator's
+    direct message) as the command it stands for, in the round's channel."""
+    target = button_target(body)
+    return CommandGiven(
+        channel(str(target["channel"])),
+        person(body["user"]["id"], name),
+        text,
+        event_id=action_event_id(body),
+    )
+
+
+def _view_event_id(view: Payload, key: str, text: str) -> str:
+    """A view submission's delivery id, per command it makes.
+
+    Slack does not resend a view submission it got no answer to: it shows an error in
+    the modal, which stays open, and the person submits again. That submission has the
+    same view id and, unless they changed something, the same values, so the commands
+    it makes have the same ids and are kept once; a field they changed in between is a
+    new command.
+    """
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"view:{view['id']}:{key}:{digest}"
+
+
+def remark(body: Payload, name: str) -> CommandGiven:
+    """A submitted Aanvulling or Bezwaar modal: ``aanvulling <tekst>``, ``bezwaar <tekst>``."""
+    view = body["view"]
+    target = json.loads(view["private_metadata"])
+    text = view["state"]["values"][REMARK_BLOCK][TEXT_INPUT].get("value") or ""
+    command = f"{target['kind']} {text}"
+    return CommandGiven(
+        channel(str(target["channel"])),
+        person(body["user"]["id"], name),
+        command,
+        event_id=_view_event_id(view, target["kind"], text),
+    )
+
+
+def outcome_edits(body: Payload, name: str) -> list[CommandGiven]:
+    """A submitted edit modal as the commands it stands for, one per field that changed.
+
+    What the modal was opened with is in the view itself (each input's initial value),
+    so a field left as it was makes no command. Themes renamed come before themes
+    removed, and those go from the last to the first, so every command's number still
+    means what the coordinator saw. When anything changed, ``uitkomst`` at the end sends
+    the coordinator the draft as it now stands.
+    """
+    view = body["view"]
+    target = json.loads(view["private_metadata"])
+    values: dict[str, dict[str, Any]] = view["state"]["values"]
+    initial = _initial_values(view.get("blocks") or [])
+    edits: list[tuple[str, str]] = []  # (block id, command)
+    removals: list[tuple[int, str]] = []
+    for block_id, before in initial.items():
+        if block_id not in values:
+            continue
+        state: dict[str, Any] = next(iter(values[block_id].values()), {})
+        if state.get("type") == "datepicker":
+            now = state.get("selected_date") or ""
+        else:
+            now = (state.get("value") or "").strip()
+        if now == before:
+            continue
+        field, _sep, rest = block_id.partition(":")
+        if field in ("kern", "droom"):
+            edits.append((block_id, f"uitkomst {field} {now}".strip()))
+        elif field == "thema" and now:
+            if now.casefold() == REMOVE:
+                removals.append((int(rest), f"uitkomst thema {rest} {REMOVE}"))
+            else:
+                edits.append((block_id, f"uitkomst thema {rest} {now}"))
+        elif field == "actie":
+            number, _sep, part = rest.partition(":")
+            if part == "wanneer":
+                edits.append((block_id, f"uitkomst actie {number} wanneer {now or 'geen'}"))
+            else:
+                edits.append((block_id, f"uitkomst actie {number} {part} {now}".strip()))
+    edits += [(f"thema:{n}", text) for n, text in sorted(removals, reverse=True)]
+    if not edits:
+        return []
+    edits.append(("toon", "uitkomst"))
+    where = channel(str(target["channel"]))
+    who = person(body["user"]["id"], name)
+    everything = "\n".join(text for _key, text in edits)
+    return [
+        CommandGiven(
+            where,
+            who,
+            text,
+            event_id=_view_event_id(view, key, everything if key == "toon" else text),
+        )
+        for key, text in edits
+    ]
+
+
+def _initial_values(blocks: list[Payload]) -> dict[str, str]:
+    """Each input block's value when the modal opened ("" for none), in the modal's order."""
+    found: dict[str, str] = {}
+    for block in blocks:
+        if block.get("type") != "input" or "block_id" not in block:
+            continue
+        element = block.get("element") or {}
+        value = element.get("initial_date") or element.get("initial_value") or ""
+        found[block["block_id"]] = value.strip()
+    return found

@@ -23,6 +23,7 @@ from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from telegram import (
     BotCommand,
+    CallbackQuery,
     ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -35,6 +36,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     BaseRateLimiter,
+    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -43,15 +45,18 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
+from adapters.document import record_document
+from adapters.outcome import edit_commands, editable, record_note, reviewing
 from adapters.port import Adapter
 from adapters.telegram import format as fmt
 from adapters.telegram import translate
 from bot.i18n import _
-from bot.model import ChannelRef, InboundEvent, StepKind
+from bot.model import ChannelRef, CommandGiven, InboundEvent, StepKind
 from bot.outbound import (
     Content,
     DeliveryRefused,
     DirectNotice,
+    DraftPost,
     NoticePost,
     Parts,
     QuestionPost,
@@ -59,13 +64,13 @@ from bot.outbound import (
     ReplyPost,
     SummaryPost,
 )
-from bot.render import summary_markdown
 from bot.service import DialogueService
 
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
-ALLOWED_UPDATES = ["message", "edited_message"]
+Kept = Callable[[], Awaitable[None]]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 
 
 class TelegramSettings(BaseSettings):
@@ -145,6 +150,7 @@ class TelegramAdapter:
         self.application.add_handler(
             MessageHandler(filters.UpdateType.MESSAGES & ~filters.COMMAND, self._on_message)
         )
+        self.application.add_handler(CallbackQueryHandler(self._on_button))
         self.application.add_handler(TypeHandler(Update, self._on_done), group=99)
         # the latest update ids worked on, for shutdown and tests to wait for
         self._handled: deque[int] = deque(maxlen=1000)
@@ -214,10 +220,75 @@ class TelegramAdapter:
         channel = await self.service.round_channel(round_id)
         if channel is None or channel.platform != self.platform:
             return False
+        return await self._in_chat(int(channel.channel_id), user_id)
+
+    async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A press on one of the outcome's buttons.
+
+        Klopt under the outcome in the group is ``/dialoog klopt`` there; Aanvulling and
+        Bezwaar need words, so the button says what to type. Voorleggen under the draft in
+        the coordinator's private chat is ``/dialoog voorleggen`` in the round's group,
+        where the engine checks that a coordinator says it. The event is the update, so a
+        redelivered update is kept once; the press is answered once the event is kept.
+        """
+        query = update.callback_query
+        if query is None:
+            return
+        target = translate.callback_target(query.data)
+        if target is None:
+            await self._answer_button(query, _("Deze knop ken ik niet (meer)."))
+            return
+        verb, round_id = target
+        channel = await self.service.round_channel(round_id)
+        user = query.from_user
+        if channel is None or channel.platform != self.platform:
+            await self._answer_button(query, _("Deze ronde ken ik niet."))
+            return
+        chat = int(channel.channel_id)
+        pressed_in = query.message.chat.id if query.message is not None else None
+        if verb in translate.VERDICTS:
+            # the button sits under the outcome in the round's group: only its members
+            if pressed_in != chat or not await self._in_chat(chat, user.id):
+                await self._answer_button(query, _("Alleen leden van de groep kunnen reageren."))
+                return
+            if verb != "klopt":
+                how = _("Typ in de groep: /dialoog {kind} <je {kind}>").format(kind=verb)
+                await self._answer_button(query, how, alert=True)
+                return
+            event = CommandGiven(
+                channel, translate.person(user), "klopt", event_id=str(update.update_id)
+            )
+            done = _("Ontvangen: klopt. Dank je!")
+        else:
+            is_admin = await self._is_admin(chat, user.id)
+            event = CommandGiven(
+                channel,
+                translate.person(user),
+                "voorleggen",
+                is_admin=is_admin,
+                event_id=str(update.update_id),
+            )
+            done = _("Ontvangen: de uitkomst gaat naar de groep.")
+
+        async def kept() -> None:
+            await self._answer_button(query, done)
+
+        if not await self._handle(event, update.update_id, kept=kept):
+            await self._answer_button(query, _("Dat lukte nu niet; probeer het zo nog eens."))
+
+    async def _answer_button(self, query: CallbackQuery, text: str, *, alert: bool = False) -> None:
+        """Stop the button's spinner with a short word; the press is kept either way."""
         try:
-            member = await self.bot.get_chat_member(int(channel.channel_id), user_id)
+            await query.answer(fmt.shorten(text, fmt.CALLBACK_ANSWER_LIMIT), show_alert=alert)
+        except TelegramError as exc:  # answered before (a redelivery), or too late
+            log.info("could not answer a button press: %s", exc)
+
+    async def _in_chat(self, chat_id: int, user_id: int) -> bool:
+        """Whether the person belongs to the chat (and has not left it or been banned)."""
+        try:
+            member = await self.bot.get_chat_member(chat_id, user_id)
         except Exception:
-            log.warning("could not check whether %s is a member of %s", user_id, channel)
+            log.warning("could not check whether %s is a member of %s", user_id, chat_id)
             return False
         return member.status not in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
 
@@ -241,26 +312,32 @@ class TelegramAdapter:
             return False
         return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
-    async def _handle(self, event: InboundEvent, update_id: int) -> None:
-        """Keep the event, work it off, deliver what it queued.
+    async def _handle(
+        self, event: InboundEvent, update_id: int, *, kept: Kept | None = None
+    ) -> bool:
+        """Keep the event, work it off, deliver what it queued; False if it was not kept.
 
         An update whose event cannot be kept is remembered as such, so the polling loop
         (or the webhook) does not confirm it to Telegram and it comes again. A failure
         after the event was kept leaves it in the inbox; the scheduler works it off.
+        ``kept`` runs once the event is kept (or was kept before), before it is worked off.
         """
         try:
             inbox_id = await self.service.receive(event)
         except Exception:
             log.exception("could not keep Telegram update %s; it will come again", update_id)
             self._unkept.add(update_id)
-            return
+            return False
+        if kept is not None:
+            await kept()
         if inbox_id is None:
-            return
+            return True
         try:
             if await self.service.process(inbox_id):
                 await self.deliver()
         except Exception:
             log.exception("working off a Telegram update failed; the inbox keeps it")
+        return True
 
     # --- service → Telegram -------------------------------------------------------------
 
@@ -309,23 +386,69 @@ class TelegramAdapter:
                 )
                 return str(sent.message_id)
             case ReplyPost():
+                texts = fmt.pack(fmt.text_units(content.text))
+                if content.private and content.reply_to is None:
+                    # the answer to a button press: there is no message of theirs to answer
+                    # in the group, and the press itself was answered already, so the rest
+                    # is said privately (or not at all, if they never started a chat)
+                    return await self._send_all(int(content.user_id), None, texts, parts)
                 # Telegram has no messages visible to one person; answer the message itself.
                 reply_to = int(content.reply_to) if content.reply_to else None
-                texts = fmt.pack(fmt.text_units(content.text))
                 return await self._send_all(chat, topic, texts, parts, reply_to=reply_to)
             case SummaryPost():
-                first = await self._send_all(chat, topic, fmt.summary(content.summary), parts)
+                summary = content.summary
+                markup = None
+                if reviewing(summary):
+                    markup = InlineKeyboardMarkup(
+                        [
+                            [
+                                _button(_("Klopt"), "klopt", summary.round_id),
+                                _button(_("Aanvulling"), "aanvulling", summary.round_id),
+                                _button(_("Bezwaar"), "bezwaar", summary.round_id),
+                            ]
+                        ]
+                    )
+                texts = fmt.outcome(summary, footer=[record_note()])
+                first = await self._send_all(chat, topic, texts, parts, markup=markup)
 
                 async def document() -> str:
-                    file = InputFile(
-                        summary_markdown(content.summary).encode(),
-                        filename=f"samenvatting-ronde-{content.round_id}.md",
+                    record = await record_document(summary)
+                    sent = await self.bot.send_document(
+                        chat,
+                        InputFile(record.data, filename=record.filename),
+                        caption=record.title,
+                        message_thread_id=topic,
                     )
-                    sent = await self.bot.send_document(chat, file, message_thread_id=topic)
                     return str(sent.message_id)
 
                 await parts.part("file", document)
                 return first
+            case DraftPost():
+                return await self._send_draft(chat, topic, content, parts)
+
+    async def _send_draft(
+        self, chat: int, topic: int | None, draft: DraftPost, parts: Parts
+    ) -> str:
+        """The draft in the coordinator's private chat, with the commands to edit it and
+        a button that puts it to the group. A coordinator who never started a private
+        chat with the bot is told so in the group, without the draft."""
+        summary = draft.summary
+        markup = None
+        footer: tuple[str, ...] = ()
+        if editable(summary):
+            label = _("Voorleggen aan de groep")
+            markup = InlineKeyboardMarkup([[_button(label, translate.PROPOSE, summary.round_id)]])
+            footer = edit_commands(button=label)
+        texts = fmt.outcome(summary, draft=True, footer=footer)
+        try:
+            return await self._send_all(int(draft.user_id), None, texts, parts, markup=markup)
+        except Forbidden:
+            text = _(
+                "{name}, ik kan je het concept van de uitkomst niet privé sturen. Start een "
+                "privégesprek met @{bot} en typ daar /dialoog uitkomst."
+            ).format(name=fmt.name(draft.name), bot=self.bot.username)
+            hint = fmt.pack(fmt.text_units(text))
+            return await self._send_all(chat, topic, hint, parts, start=len(texts))
 
     async def _send_all(
         self,
@@ -335,15 +458,19 @@ class TelegramAdapter:
         parts: Parts,
         *,
         reply_to: int | None = None,
+        markup: InlineKeyboardMarkup | None = None,
+        start: int = 0,
     ) -> str:
-        """Several messages, each sent once even if delivery is interrupted between them."""
+        """Several messages, each sent once even if delivery is interrupted between them.
+        ``markup`` (buttons) goes under the last; ``start`` numbers the parts on."""
         ids = []
-        for number, text in enumerate(texts):
+        for number, text in enumerate(texts, start=start):
+            buttons = markup if number == start + len(texts) - 1 else None
 
-            async def one(text: str = text) -> str:
+            async def one(text: str = text, buttons: InlineKeyboardMarkup | None = buttons) -> str:
                 sent = await self.bot.send_message(
                     chat, text, parse_mode=ParseMode.HTML, message_thread_id=topic,
-                    reply_to_message_id=reply_to,
+                    reply_to_message_id=reply_to, reply_markup=buttons,
                 )  # fmt: skip
                 return str(sent.message_id)
 
@@ -465,6 +592,10 @@ class TelegramAdapter:
         finally:
             await runner.cleanup()
             await self.stop()
+
+
+def _button(label: str, verb: str, round_id: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=translate.callback_data(verb, round_id))
 
 
 _fits_the_port: type[Adapter] = TelegramAdapter  # checked by mypy

@@ -12,15 +12,17 @@ are shortened, with an ellipsis.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
+from adapters.outcome import reconstructed_note, short_outcome
 from adapters.text import ELLIPSIS, longest_fitting
 from adapters.text import shorten as text_shorten
 from adapters.text import split as text_split
 from bot.i18n import _
 from bot.outbound import NoticePost, QuestionPost, ReminderPost
 from bot.render import reminder_text
-from bot.summary import Summary, SummaryItem
+from bot.summary import Summary
 from bot.texts import moment
 
 LIMIT = 4000  # visible UTF-16 code units per message: Telegram's 4,096, with a margin
@@ -29,6 +31,7 @@ ENTITY_LIMIT = 100  # Telegram formats at most 100 entities (here: tags) per mes
 NAME_LIMIT = 130  # characters of a person's name where it labels an answer
 LABEL_LIMIT = 200  # a title: a step's label and role, the card's title
 NOTE_LIMIT = 1000  # a line in italics under a question: the invitation, a hint
+CALLBACK_ANSWER_LIMIT = 200  # the text answering a button press (answerCallbackQuery)
 
 
 Unit = tuple[str, int]  # (html, visible length in UTF-16 code units)
@@ -120,6 +123,8 @@ def question(q: QuestionPost, *, dm_hint: str | None = None) -> str:
 
     def units(text: str) -> list[Unit]:
         made = [*text_units(title, "b"), *text_units(text)]
+        if q.reconstructed:  # the card completed words its source lost
+            made += text_units(reconstructed_note(), "i")
         if q.invitation:
             made += text_units(shorten(q.invitation, NOTE_LIMIT), "i")
         made += text_units(meta, "i")
@@ -147,59 +152,27 @@ def reminder(r: ReminderPost) -> str:
     return pack(units(quoted))[0]
 
 
-def summary(s: Summary) -> list[str]:
-    title = shorten(
-        (_("Samenvatting") if s.final else _("Tussenstand")) + f": {s.card_title}", LABEL_LIMIT
+def outcome(s: Summary, *, draft: bool = False, footer: Sequence[str] = ()) -> list[str]:
+    """The outcome as messages short enough for a phone: bold headings, every piece of
+    text escaped. While the group checks it, the buttons go under the last message."""
+    view = short_outcome(
+        s,
+        draft=draft,
+        respond=_("met de knoppen hieronder, of typ /dialoog aanvulling <tekst>"),
+        footer=footer,
     )
-    meta = _("Ronde {id} · deelnemers: {n} · stappen gesteld: {asked}").format(
-        id=s.round_id, n=s.participant_count, asked=s.steps_asked
-    )
-    if s.anonymous:
-        meta += " · " + _("anoniem")
-    if s.stopped_early:
-        meta += " · " + _("voortijdig gestopt; dit is alles wat gegeven is")
-    units = [*text_units(title, "b"), *text_units(meta, "i"), ("", 0)]
-    units += text_units(_("Uitkomst van het gesprek"), "b")
-    for item in [s.droomvraag, *s.evaluation]:
-        if item is not None:
-            units += _item(item)
-    units += [("", 0), *text_units(_("Antwoorden per vraag"), "b")]
-    for item in [s.opening, *s.questions]:
-        if item is not None:
-            units += _item(item)
-    if s.participation:
-        units += [("", 0), *text_units(_("Deelname"), "b")]
-        for p in s.participation:
-            units += text_units(
-                _("{name}: {n} van {asked} stappen beantwoord").format(
-                    name=name(p.name), n=p.answered, asked=p.asked
-                )
-            )
-    return pack(units)
-
-
-def _item(item: SummaryItem) -> list[Unit]:
-    title = f"{item.label} · {item.role}" if item.role and item.kind == "question" else item.label
-    units: list[Unit] = [
-        ("", 0),
-        *text_units(shorten(title, LABEL_LIMIT), "b"),
-        *text_units(item.question, "i"),
+    units = [
+        *text_units(shorten(view.title, LABEL_LIMIT), "b"),
+        *text_units(view.meta, "i"),
     ]
-    if item.state == "skipped":
-        return [*units, *text_units(_("Overgeslagen."))]
-    if not item.answers:
-        return [*units, *text_units(_("Geen antwoorden."))]
-    for answer in item.answers:
-        marks = (" " + _("(privé gegeven)") if answer.private else "") + (
-            " " + _("(aangepast)") if answer.edited else ""
-        )
-        if answer.author:
-            who = name(answer.author) + ": "
-            prefix: Unit = (f"<b>{escape(who)}</b>", utf16(who))
-        else:
-            prefix = ("• ", 2)
-        body = text_units(answer.text + marks)
-        first_html, first_len = body[0]
-        units.append((prefix[0] + first_html, prefix[1] + first_len))
-        units += body[1:]
-    return units
+    for note in view.notes:
+        units += text_units(note)
+    for part in view.parts:
+        units += [("", 0), *text_units(shorten(part.heading, LABEL_LIMIT), "b")]
+        for line in part.lines:
+            units += text_units(line)
+    if view.footer:
+        units.append(("", 0))
+        for line in view.footer:
+            units += text_units(line, "i")
+    return pack(units) or [ELLIPSIS]

@@ -18,6 +18,11 @@ from bot.model import AnswerEdited, AnswerGiven, ChannelRef, CommandGiven, Perso
 
 PLATFORM = "telegram"
 PRIVATE_START = re.compile(r"^p(\d+)_(\d+)_([A-Za-z0-9_-]{16})$")
+# The outcome's buttons: the verdicts under the post in the group, and Voorleggen under
+# the coordinator's draft in the private chat. Telegram allows 64 bytes of callback data.
+VERDICTS = ("klopt", "aanvulling", "bezwaar")
+PROPOSE = "voorleggen"
+CALLBACK = re.compile(r"^dialoog:(klopt|aanvulling|bezwaar|voorleggen):(\d{1,18})$")
 
 
 def channel(message: Message) -> ChannelRef:
@@ -104,3 +109,14 @@ def private_target(words: list[str], key: bytes) -> tuple[int, int] | None:
     if not hmac.compare_digest(match[3], _signature(round_id, step_index, key)):
         return None
     return round_id, step_index
+
+
+def callback_data(verb: str, round_id: int) -> str:
+    """``dialoog:klopt:12``: what a button says it does, and for which round."""
+    return f"dialoog:{verb}:{round_id}"
+
+
+def callback_target(data: str | None) -> tuple[str, int] | None:
+    """(verb, round id) of one of our buttons; None for anything else."""
+    match = CALLBACK.match(data or "")
+    return None if match is None else (match[1], int(match[2]))
