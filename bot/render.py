@@ -17,8 +17,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from bot import i18n, texts
-from bot.i18n import _, ngettext
+from bot import brief, i18n, texts
+from bot.brief import confirmed_line, step_names
+from bot.i18n import _
 from bot.outbound import (
     Content,
     DirectNotice,
@@ -67,7 +68,6 @@ def _environment(markdown: bool) -> Environment:
     env.globals["_"] = lambda text: Markup(i18n._(text))
     env.filters["oneline"] = lambda text: " ".join(str(text).split())
     env.filters["day"] = lambda value: texts.day(value) if value else ""
-    env.filters["clip"] = lambda text, limit: _clip(" ".join(str(text).split()), limit)
     return env
 
 
@@ -84,12 +84,6 @@ def summary_markdown(summary: Summary, *, escape: bool = True) -> str:
         **record_values(summary),
     )
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
-
-
-def step_names(summary: Summary) -> dict[str, str]:
-    """A step's label by its card reference: themes name the steps they came from."""
-    items = [summary.opening, *summary.questions, summary.droomvraag, *summary.evaluation]
-    return {item.ref: item.label for item in items if item is not None}
 
 
 def record_values(summary: Summary) -> dict[str, str]:
@@ -110,43 +104,17 @@ def record_values(summary: Summary) -> dict[str, str]:
     return values
 
 
-def confirmed_line(summary: Summary) -> str:
-    o = summary.outcome
-    when = texts.day(o.published_at.date()) if o.published_at else ""
-    line = _(
-        "Bevestigd door de groep ({when}): {agreed} van {asked} deelnemers zeggen dat het klopt"
-    ).format(when=when, agreed=o.agreed, asked=o.asked)
-    extra = []
-    if o.additions:
-        extra.append(
-            ngettext("{n} aanvulling", "{n} aanvullingen", len(o.additions)).format(
-                n=len(o.additions)
-            )
-        )
-    if o.objections:
-        extra.append(
-            ngettext("{n} bezwaar", "{n} bezwaren", len(o.objections)).format(n=len(o.objections))
-        )
-    return line + ("; " + ", ".join(extra) if extra else "") + "."
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def outcome_text(summary: Summary, *, draft: bool = False, record_hint: str = "") -> str:
-    """The outcome as the channel reads it on a phone: what the group found, dreams and
-    will do, in a screen or two; the answers themselves stay in the full record.
-    ``draft`` adds the numbers and commands a coordinator edits with."""
-    template = _environment(False).get_template("outcome.txt.j2")
-    text = template.render(
-        s=summary,
-        draft=draft,
-        record_hint=record_hint,
-        step_names=step_names(summary),
-        **record_values(summary),
-    )
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    """The outcome as the local channel shows it: ``bot.brief`` laid out as plain text,
+    the same parts Slack and Telegram lay out in their own way. ``draft`` adds the
+    commands a coordinator edits with."""
+    footer = [*(brief.edit_commands() if draft else ()), *([record_hint] if record_hint else [])]
+    short = brief.short_outcome(summary, draft=draft, footer=footer)
+    blocks = ["\n".join([short.title, short.meta, *short.notes])]
+    blocks += [f"{part.heading}:\n" + "\n".join(part.lines) for part in short.parts]
+    if short.footer:
+        blocks.append("\n".join(short.footer))
+    return str(plain("\n\n".join(blocks)))
 
 
 def summary_json(summary: Summary) -> str:

@@ -19,7 +19,6 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters.outcome import edit_commands, record_note
 from adapters.slack import blocks
 from adapters.slack.translate import (
     ADDITION_ACTION,
@@ -29,6 +28,7 @@ from adapters.slack.translate import (
     PROPOSE_ACTION,
 )
 from adapters.telegram import format as fmt
+from bot.brief import edit_commands, record_note
 from bot.model import ReviewPhase, Status, StepKind
 from bot.outbound import DraftPost, NoticePost, QuestionPost, ReminderPost
 from bot.summary import Comparison, Outcome, Participation, Period, Remark, Summary

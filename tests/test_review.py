@@ -340,3 +340,10 @@ async def test_a_group_saying_klopt_at_once_is_kept_whole(
     assert rnd.version == proposed.version  # twenty words, and the round never changed
     await channel.say(ANNA, "/dialoog status")
     assert "20 van 23 zeggen dat het klopt" in channel.replies[-1].text
+
+
+def test_the_channel_shows_the_terugblik_in_the_outcome() -> None:
+    from tests import summary_fixture
+
+    text = outcome_text(summary_fixture.summary())
+    assert "Terugblik:\nAnna de Vries: De uren staan in de jaarplanning" in text

@@ -21,15 +21,6 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from adapters.outcome import (
-    ShortOutcome,
-    action_line,
-    editable,
-    reconstructed_note,
-    record_note,
-    reviewing,
-    short_outcome,
-)
 from adapters.slack.translate import (
     ADDITION_ACTION,
     AGREE_ACTION,
@@ -50,6 +41,15 @@ from adapters.slack.translate import (
 from adapters.text import ELLIPSIS, longest_fitting
 from adapters.text import shorten as text_shorten
 from adapters.text import split as text_split
+from bot.brief import (
+    ShortOutcome,
+    action_line,
+    editable,
+    reconstructed_note,
+    record_note,
+    reviewing,
+    short_outcome,
+)
 from bot.commands import MAX_REMARK
 from bot.i18n import _
 from bot.outbound import DraftPost, NoticePost, QuestionPost, ReminderPost

@@ -46,10 +46,10 @@ from telegram.ext import (
 from telegram.warnings import PTBDeprecationWarning
 
 from adapters.document import record_document
-from adapters.outcome import edit_commands, editable, record_note, reviewing
 from adapters.port import Adapter
 from adapters.telegram import format as fmt
 from adapters.telegram import translate
+from bot.brief import edit_commands, editable, record_note, reviewing
 from bot.i18n import _
 from bot.model import ChannelRef, CommandGiven, InboundEvent, StepKind
 from bot.outbound import (

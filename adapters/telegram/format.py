@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from adapters.outcome import reconstructed_note, short_outcome
 from adapters.text import ELLIPSIS, longest_fitting
 from adapters.text import shorten as text_shorten
 from adapters.text import split as text_split
+from bot.brief import reconstructed_note, short_outcome
 from bot.i18n import _
 from bot.outbound import NoticePost, QuestionPost, ReminderPost
 from bot.render import reminder_text

@@ -1,6 +1,7 @@
-"""The outcome as a member reads it on a phone: what every chat platform shows, composed once.
+"""The outcome as a member reads it on a phone: what every channel shows, composed once.
 
-Slack (Block Kit) and Telegram (HTML) lay it out in their own way, but what it says is
+Slack (Block Kit), Telegram (HTML) and the local channel (plain text, ``bot.render``)
+lay it out in their own way, but what it says is
 put together here from the ``Summary``, so the two cannot drift apart: a title that says
 where the outcome stands, the round and its period, the group's confirmation or how to
 react, the key message, the themes numbered with the steps they came from, where views
@@ -20,11 +21,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from adapters.text import shorten
 from bot import texts
 from bot.i18n import _, ngettext
 from bot.model import ReviewPhase
-from bot.render import confirmed_line
 from bot.school_days import local
 from bot.summary import Summary
 from bot.synthesis import ActionRow
@@ -53,9 +52,36 @@ class ShortOutcome:
     footer: tuple[str, ...]  # where the full record is; the commands a coordinator edits with
 
 
+def step_names(summary: Summary) -> dict[str, str]:
+    """A step's label by its card reference: themes name the steps they came from."""
+    items = [summary.opening, *summary.questions, summary.droomvraag, *summary.evaluation]
+    return {item.ref: item.label for item in items if item is not None}
+
+
+def confirmed_line(summary: Summary) -> str:
+    o = summary.outcome
+    when = texts.day(o.published_at.date()) if o.published_at else ""
+    line = _(
+        "Bevestigd door de groep ({when}): {agreed} van {asked} deelnemers zeggen dat het klopt"
+    ).format(when=when, agreed=o.agreed, asked=o.asked)
+    extra = []
+    if o.additions:
+        extra.append(
+            ngettext("{n} aanvulling", "{n} aanvullingen", len(o.additions)).format(
+                n=len(o.additions)
+            )
+        )
+    if o.objections:
+        extra.append(
+            ngettext("{n} bezwaar", "{n} bezwaren", len(o.objections)).format(n=len(o.objections))
+        )
+    return line + ("; " + ", ".join(extra) if extra else "") + "."
+
+
 def _line(text: str, limit: int) -> str:
     """Free text on one line, shortened with an ellipsis where it is longer."""
-    return shorten(" ".join(text.split()), limit, lambda _char: 1)
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 def _people(n: int) -> str:
@@ -121,11 +147,12 @@ def short_outcome(
         parts.append(Part(_("Kern"), (o.kern,)))
     elif draft and editable(s):
         parts.append(Part(_("Kern"), (_("Nog leeg: wat deelt de groep, in een paar zinnen?"),)))
+    names = step_names(s)
     themes = [
         _("{n}. {title} ({refs}; {people})").format(
             n=n,
             title=_line(theme.title, PART_LIMIT),
-            refs=", ".join(theme.refs),
+            refs=", ".join(names.get(ref, ref) for ref in theme.refs),
             people=_people(theme.people),
         )
         for n, theme in enumerate(syn.themes, start=1)
@@ -155,6 +182,9 @@ def short_outcome(
         parts.append(Part(_("Aanvullingen"), tuple(_remark(r.author, r.text) for r in o.additions)))
     if draft and o.objections:
         parts.append(Part(_("Bezwaren"), tuple(_remark(r.author, r.text) for r in o.objections)))
+    if s.followup is not None and s.followup.state == "posted":
+        said = [_remark(a.author, a.text) for a in s.followup.answers]
+        parts.append(Part(_("Terugblik"), tuple(said or [_("Nog geen antwoorden.")])))
     if s.comparison is not None:
         c = s.comparison
         before = c.previous_period
