@@ -44,6 +44,19 @@ async def wake(
             log.exception("scheduler run failed")
 
 
+class _SkippedWake(logging.Filter):
+    """A wake that finds the previous one still running is skipped on purpose (one run at
+    a time, ``max_instances=1``); APScheduler reports every skip as a warning, which in a
+    busy moment buries the warnings that matter."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances reached" not in record.getMessage()
+
+
+logging.getLogger("apscheduler.scheduler").addFilter(_SkippedWake())
+logging.getLogger("apscheduler.executors.default").addFilter(_SkippedWake())
+
+
 class Ticker:
     """Owns the APScheduler instance for one adapter's process."""
 
