@@ -38,6 +38,10 @@ class Action(StrEnum):
     PUBLISH = "publish"
     VERDICT = "verdict"
     FOLLOWUP = "followup"
+    JOIN = "join"
+    CONTINUE = "continue"
+    CLOSE = "close"
+    FREE = "free"
 
 
 VERBS: dict[str, Action | None] = {
@@ -72,6 +76,15 @@ VERBS: dict[str, Action | None] = {
     "objection": Action.VERDICT,
     "terugblik": Action.FOLLOWUP,
     "followup": Action.FOLLOWUP,
+    "doe-mee": Action.JOIN,
+    "doemee": Action.JOIN,
+    "join": Action.JOIN,
+    "verder": Action.CONTINUE,
+    "continue": Action.CONTINUE,
+    "sluit": Action.CLOSE,
+    "close": Action.CLOSE,
+    "vrij": Action.FREE,
+    "days-off": Action.FREE,
 }
 # verdict words -> VerdictKind values
 VERDICT_WORDS = {
@@ -110,8 +123,18 @@ OPTIONS: dict[str, str] = {
     "from": "begin",
     "controle": "review",
     "review": "review",
+    "sluit": "closes",
+    "closes": "closes",
+    "herinner": "remind_every",
+    "remind": "remind_every",
+    "uren": "hours",
+    "hours": "hours",
 }
 ANONYMOUS_WORDS = {"anoniem", "anonymous"}
+NETWORK_WORDS = {"netwerk", "network"}
+OWN_FIRST_WORDS = {"eerst-zelf", "own-first"}
+# reminders in a network round: at most one per this many school days
+MAX_REMIND_EVERY = 20
 ONOFF = {"aan": "on", "on": "on", "uit": "off", "off": "off"}
 
 DAY_NAMES: dict[str, int] = {
@@ -153,6 +176,11 @@ class StartCommand:
     anonymous: bool = False
     # the check window; REVIEW_OFF for a round whose summary is published at once
     review: Cadence | str | None = None
+    network: bool = False
+    closes: date | None = None
+    remind_every: int | None = None
+    hours: tuple[time, time] | None = None
+    own_first: bool = False
 
 
 REVIEW_OFF = "off"
@@ -208,6 +236,17 @@ def parse(text: str, *, now: datetime | None = None, timezone: str = DEFAULT_TIM
         return _parse_verdict(verb, _after_verb(text))
     if action is Action.FOLLOWUP:
         return _parse_followup(rest)
+    if action is Action.CLOSE:
+        if len(rest) > 1:
+            raise CommandError(_("Gebruik: sluit (nu), of sluit JJJJ-MM-DD (een andere datum)."))
+        return ActionCommand(action, _date(rest[0]).isoformat() if rest else None)
+    if action is Action.FREE:
+        if len(rest) != 1:
+            raise CommandError(
+                _("Gebruik: vrij JJJJ-MM-DD of vrij JJJJ-MM-DD..JJJJ-MM-DD (en met komma's).")
+            )
+        days = _skip_dates(rest[0])
+        return ActionCommand(action, ",".join(d.isoformat() for d in days))
     if action is Action.OUTCOME:
         return ActionCommand(action, edit=_parse_edit(_after_verb(text)) if rest else None)
     if action is Action.REMINDERS:
@@ -234,12 +273,17 @@ def _parse_start(words: list[str], *, now: datetime | None, timezone: str) -> St
     values: dict[str, object] = {}
     card_id: str | None = None
     anonymous = False
+    flags: dict[str, bool] = {}
     for word in words:
         key, sep, value = word.partition("=")
         folded = key.casefold()
         if not sep:
             if folded in ANONYMOUS_WORDS:
                 anonymous = True
+            elif folded in NETWORK_WORDS:
+                flags["network"] = True
+            elif folded in OWN_FIRST_WORDS:
+                flags["own_first"] = True
             elif card_id is None and re.fullmatch(r"[a-z0-9][a-z0-9-]*", folded):
                 card_id = folded
             else:
@@ -254,11 +298,49 @@ def _parse_start(words: list[str], *, now: datetime | None, timezone: str) -> St
             raise CommandError(_("De optie ‘{key}’ heeft geen waarde.").format(key=key))
         values[name] = _PARSERS[name](value)
     begin = values.get("begin")
+    zone = values.get("timezone", timezone)
+    assert isinstance(zone, str)
     if now is not None and isinstance(begin, date):
-        zone = values.get("timezone", timezone)
-        assert isinstance(zone, str)
         _check_begin(begin, now.astimezone(ZoneInfo(zone)).date())
-    return StartCommand(card_id=card_id, anonymous=anonymous, **values)  # type: ignore[arg-type]
+    network = flags.get("network", False)
+    closes = values.get("closes")
+    if network and closes is None:
+        raise CommandError(
+            _(
+                "Een netwerkronde sluit op een datum: voeg sluit=JJJJ-MM-DD toe, "
+                "bijvoorbeeld sluit=2026-12-18."
+            )
+        )
+    if not network:
+        for option in ("closes", "remind_every", "hours"):
+            if option in values:
+                raise CommandError(
+                    _("‘{key}=’ hoort bij een netwerkronde: zet ‘netwerk’ erbij.").format(
+                        key={"closes": "sluit", "remind_every": "herinner", "hours": "uren"}[option]
+                    )
+                )
+    if now is not None and isinstance(closes, date):
+        check_closes(closes, now.astimezone(ZoneInfo(zone)).date(), begin)
+    return StartCommand(
+        card_id=card_id,
+        anonymous=anonymous,
+        network=network,
+        own_first=flags.get("own_first", False),
+        **values,  # type: ignore[arg-type]
+    )
+
+
+def check_closes(closes: date, today: date, begin: object = None) -> None:
+    """A closing date lies after today (and after the beginning), within a year."""
+    first = begin if isinstance(begin, date) and begin > today else today
+    last = _a_year_after(today)
+    if not first < closes <= last:
+        raise CommandError(
+            _(
+                "‘sluit={value}’ kan niet: kies een datum na {first} en hooguit een jaar "
+                "vooruit ({last})."
+            ).format(value=_dutch_date(closes), first=_dutch_date(first), last=_dutch_date(last))
+        )
 
 
 # A follow-up is asked within half a year: later, the actions belong to another round.
@@ -530,7 +612,41 @@ _PARSERS: dict[str, Callable[[str], object]] = {
     "timezone": parse_zone,
     "begin": _date,
     "review": parse_review,
+    "closes": lambda value: _date(value),
+    "remind_every": lambda value: _remind_every(value),
+    "hours": lambda value: _hours(value),
 }
+
+
+def _remind_every(value: str) -> int:
+    match = re.fullmatch(r"([1-9][0-9]?)d", value.casefold())
+    if match is None or int(match[1]) > MAX_REMIND_EVERY:
+        raise CommandError(
+            _(
+                "‘herinner={value}’ klopt niet: om de hoeveel schooldagen hooguit een "
+                "herinnering, 1d tot {max}d, bijvoorbeeld herinner=3d"
+            ).format(value=_clip(value), max=MAX_REMIND_EVERY)
+        )
+    return int(match[1])
+
+
+def _hours(value: str) -> tuple[time, time]:
+    first, dash, last = value.partition("-")
+    try:
+        if not dash:
+            raise CommandError("")
+        start, end = parse_time(first), parse_time(last)
+    except CommandError:
+        raise CommandError(
+            _("‘uren={value}’ klopt niet: gebruik van-tot, bijvoorbeeld uren=08:00-18:00").format(
+                value=_clip(value)
+            )
+        ) from None
+    if not start < end:
+        raise CommandError(
+            _("‘uren={value}’ klopt niet: het begin ligt voor het eind.").format(value=_clip(value))
+        )
+    return start, end
 
 
 def _is_step_ref(word: str) -> bool:
@@ -545,7 +661,8 @@ def _clip(text: str, limit: int = 40) -> str:
 def _verb_list() -> str:
     return (
         "start, status, pauze, hervat, volgende, overslaan, samenvatting, stop, herinneringen, "
-        "uitkomst, voorleggen, publiceer, klopt, aanvulling, bezwaar, terugblik, help"
+        "uitkomst, voorleggen, publiceer, klopt, aanvulling, bezwaar, terugblik, doe-mee, "
+        "verder, sluit, vrij, help"
     )
 
 

@@ -34,6 +34,7 @@ from bot.outbound import (
     LostClaim,
     Parts,
     Post,
+    ProgressPost,
     QuestionPost,
     ReminderPost,
     ReplyPost,
@@ -113,9 +114,17 @@ class Delivery:
 
     async def _send_one(self, message: PendingMessage, send: Sender) -> int:
         parts = _PartLog(self, message)
+        content = message.content
+        if isinstance(content, ProgressPost) and content.edit_of is None:
+            # the channel's messages go in order, so the first progress message is
+            # recorded by now: edit it instead of adding another
+            async with self.store.transaction() as repo:
+                first = await repo.progress_message(content.round_id)
+            if first is not None:
+                content = content.model_copy(update={"edit_of": first})
         heartbeat = asyncio.get_running_loop().create_task(parts.keep_claim())
         try:
-            message_id = await send(message.channel, message.content, parts)
+            message_id = await send(message.channel, content, parts)
         except LostClaim:
             log.warning("outbox message %s: claim lost while sending", message.id)
             return 0
@@ -145,6 +154,7 @@ class Delivery:
         content = message.content
         if (
             isinstance(content, QuestionPost)
+            and content.user_id is None  # a private question keeps one person's pace
             and self.question_sent is not None
             and _late(content, message.created_at, now)
         ):

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from bot import review, texts
-from bot.commands import Action, ActionCommand, CommandError, help_text
-from bot.i18n import _
+from bot import network, review, texts
+from bot.commands import Action, ActionCommand, CommandError, check_closes, help_text
+from bot.i18n import _, ngettext
 from bot.model import (
     Answer,
     AnswerDeleted,
@@ -147,6 +147,8 @@ def tick(rnd: Round, now: datetime, card: Card, *, caught_up: bool = True) -> Ou
         if rnd.next_due is not None and rnd.next_due <= now:
             return _ask_followup(rnd, now, card)
         return Outcome(rnd)
+    if rnd.settings.network:
+        return _network_tick(rnd, now, card)
     if rnd.next_due is None or rnd.next_due > now:
         if rnd.status is Status.RUNNING and rnd.remind_at is not None and rnd.remind_at <= now:
             return _remind(rnd, card)
@@ -178,6 +180,20 @@ def tick(rnd: Round, now: datetime, card: Card, *, caught_up: bool = True) -> Ou
     return Outcome(rnd, tuple(posts))
 
 
+def _network_tick(rnd: Round, now: datetime, card: Card) -> Outcome:
+    """A network round on the clock: it opens, reminds those behind, and closes."""
+    due = rnd.next_due is not None and rnd.next_due <= now
+    if rnd.status is Status.SCHEDULED and due:
+        return Outcome(*network.open_round(rnd, now, card))
+    if rnd.status is not Status.RUNNING:
+        return Outcome(rnd)
+    if due:
+        return Outcome(*network.close(rnd, now, card))
+    if rnd.remind_at is not None and rnd.remind_at <= now:
+        return Outcome(*network.remind(rnd, now, card))
+    return Outcome(rnd)
+
+
 def needs_answers(rnd: Round, now: datetime) -> bool:
     """Whether ticking the round now reads its answers (reminders and the summary do),
     so the tick of a round that only posts its next question need not load them."""
@@ -185,6 +201,9 @@ def needs_answers(rnd: Round, now: datetime) -> bool:
     if rnd.status in (Status.REVIEWING, Status.FINISHED):
         # the window's end counts who checked; the terugblik asks who named an action
         return stepping
+    if rnd.settings.network:
+        # closing compiles the outcome; reminders read how far each member is
+        return stepping or (rnd.remind_at is not None and rnd.remind_at <= now)
     if stepping:
         return rnd.next_step_index is None  # the summary reads them; a next step does not
     return rnd.remind_at is not None and rnd.remind_at <= now
@@ -198,6 +217,8 @@ def delivered(rnd: Round, step_index: int, at: datetime) -> Round:
     """
     if rnd.status is not Status.RUNNING or rnd.current_step_index != step_index:
         return rnd
+    if rnd.settings.network:
+        return rnd  # each member keeps their own pace; the round keeps its closing date
     due = next_due(at, rnd.settings)
     if rnd.next_due is None or due <= rnd.next_due:
         return rnd
@@ -280,7 +301,11 @@ _COORDINATOR_ONLY = {
     Action.PROPOSE,
     Action.PUBLISH,
     Action.FOLLOWUP,
+    Action.CLOSE,
+    Action.FREE,
 }
+# what a network round does differently: joining, going on, skipping one's own question
+_NETWORK = {Action.JOIN, Action.CONTINUE, Action.CLOSE}
 # what only makes sense while questions are still being asked
 _STEPPING = {Action.PAUSE, Action.RESUME, Action.NEXT, Action.SKIP}
 
@@ -306,10 +331,15 @@ def command(
         return _reply(rnd, person, help_text())
     if rnd is None or card is None:
         return _reply(rnd, person, _("Er loopt hier geen ronde. Start er een met: /dialoog start"))
+    if cmd.action is Action.STATUS and rnd.settings.network and rnd.status is Status.RUNNING:
+        mine = network.status(rnd, person, is_coordinator(rnd, person, is_admin))
+        return _reply(rnd, person, mine)
     if cmd.action is Action.STATUS:
         return _reply(rnd, person, texts.status_line(rnd, card, review.status_phrase(rnd)))
     if cmd.action is Action.REMINDERS:
         return _reminders(rnd, cmd, person)
+    if cmd.action is Action.SKIP and rnd.settings.network and rnd.status is Status.RUNNING:
+        return Outcome(*network.skip(rnd, person, card))  # one's own current question
     if cmd.action in _COORDINATOR_ONLY and not is_coordinator(rnd, person, is_admin):
         return _reply(
             rnd,
@@ -323,6 +353,12 @@ def command(
         return Outcome(rnd, (Post(rnd.channel, SummaryPost(round_id=rnd.id, summary=summary)),))
     if cmd.action is Action.FOLLOWUP:
         return _followup(rnd, cmd, person, now, card)
+    if cmd.action is Action.FREE:
+        return _free(rnd, cmd, person, now)
+    if rnd.settings.network and cmd.action in _NETWORK:
+        return _network_command(rnd, cmd, person, now, card, is_admin=is_admin)
+    if cmd.action in _NETWORK:
+        return _reply(rnd, person, _("Dat hoort bij een netwerkronde; deze ronde is er geen."))
     if cmd.action is Action.OUTCOME:
         if cmd.edit is None:
             return Outcome(*review.show(rnd, person, now, card))
@@ -403,6 +439,59 @@ def _ask_followup(rnd: Round, now: datetime, card: Card) -> Outcome:
             )
         )
     return Outcome(rnd, tuple(posts))
+
+
+def _network_command(
+    rnd: Round, cmd: ActionCommand, person: Person, now: datetime, card: Card, *, is_admin: bool
+) -> Outcome:
+    if cmd.action is Action.JOIN:
+        return Outcome(*network.join(rnd, person, now, card))
+    if cmd.action is Action.CONTINUE:
+        member = rnd.member(person)
+        if member is None:
+            return Outcome(*network.join(rnd, person, now, card))
+        return Outcome(*network.ask(rnd, member, card))
+    # Action.CLOSE: coordinators only (checked before); now, or on another date
+    if rnd.status is not Status.RUNNING:
+        return _reply(rnd, person, _("De netwerkronde is niet open."))
+    if cmd.argument is None:
+        return Outcome(*network.close(rnd, now, card))
+    day = date.fromisoformat(cmd.argument)
+    try:
+        check_closes(day, local(now, rnd.settings.timezone).date())
+    except CommandError as exc:
+        return _reply(rnd, person, str(exc))
+    return Outcome(*network.move_close(rnd, day, person, now))
+
+
+def _free(rnd: Round, cmd: ActionCommand, person: Person, now: datetime) -> Outcome:
+    """Add days off to a running round and say what that changes."""
+    if not rnd.status.active:
+        return _reply(rnd, person, _("Deze ronde is al afgelopen."))
+    assert cmd.argument is not None
+    added = {date.fromisoformat(d) for d in cmd.argument.split(",")}
+    settings = replace(rnd.settings, skip_dates=tuple(sorted(set(rnd.settings.skip_dates) | added)))
+    rnd = rnd.evolve(settings=settings)
+    zone = settings.timezone
+    days = len(added)
+    said = ngettext("{n} vrije dag toegevoegd.", "{n} vrije dagen toegevoegd.", days).format(n=days)
+    if settings.network:
+        rnd = rnd.evolve(remind_at=network.next_check(now, rnd) if rnd.remind_at else None)
+        if settings.closes is not None:
+            said += " " + _(
+                "Op die dagen komen er geen herinneringen; de ronde sluit nog steeds {when}."
+            ).format(when=texts.moment(network.closing_moment(rnd), zone))
+        return _reply(rnd, person, said)
+    posted = [s.posted_at for s in rnd.steps if s.posted_at is not None]
+    if rnd.status is Status.RUNNING and rnd.next_due is not None and posted:
+        due = next_due(max(posted), settings)
+        rnd = rnd.evolve(next_due=due, remind_at=reminder_due(max(posted), due, settings))
+        said += " " + _("De volgende stap komt nu {when}.").format(when=texts.moment(due, zone))
+    elif rnd.status is Status.SCHEDULED and settings.begin is not None:
+        due = max(now, first_due(settings.begin, settings))
+        rnd = rnd.evolve(next_due=due)
+        said += " " + _("De ronde begint nu {when}.").format(when=texts.moment(due, zone))
+    return _reply(rnd, person, said)
 
 
 def _pause(rnd: Round, cmd: ActionCommand, person: Person, now: datetime, card: Card) -> Outcome:

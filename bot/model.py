@@ -151,6 +151,15 @@ class RoundSettings:
     begin: date | None = None
     # How long the group has to check the outcome; None publishes the summary at once.
     review: Cadence | None = None
+    # A network round: each participant goes through the card privately, at their own
+    # pace, until ``closes``; reminders at most every ``remind_every`` school days,
+    # only between ``hours``.
+    network: bool = False
+    closes: date | None = None
+    remind_every: int = 3
+    hours: tuple[time, time] = (time(8, 0), time(18, 0))
+    # a participant sees the others' answers to a question only after giving their own
+    own_first: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +234,20 @@ class Previous:
 
 
 @dataclass(frozen=True, slots=True)
+class Member:
+    """Someone who joined a network round, and how far they are.
+
+    ``position`` is the index of the step they are on: the next one they will be asked;
+    ``len(steps)`` means done. ``reminded_at`` keeps reminders at a humane rhythm.
+    """
+
+    person: Person
+    joined_at: datetime
+    position: int = 0
+    reminded_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Round:
     """The whole state of one round; the engine maps (Round, event, now) to a new Round.
 
@@ -250,6 +273,7 @@ class Round:
     review: Review | None = None
     verdicts: tuple[Verdict, ...] = ()
     previous: Previous | None = None
+    members: tuple[Member, ...] = ()
     version: int = 0
 
     def participants(self) -> dict[str, Person]:
@@ -258,6 +282,9 @@ class Round:
         for answer in self.answers:
             people.setdefault(answer.person.key, answer.person)
         return people
+
+    def member(self, person: Person) -> Member | None:
+        return next((m for m in self.members if m.person.key == person.key), None)
 
     def evolve(self, **changes: object) -> Round:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -309,6 +336,9 @@ class AnswerGiven:
     step_index: int | None = None
     private: bool = False
     event_id: str | None = None
+    # said in a private conversation with the bot: in a network round, the answer to the
+    # question that person is on
+    direct: bool = False
 
 
 @dataclass(frozen=True, slots=True)

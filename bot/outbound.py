@@ -35,6 +35,28 @@ class QuestionPost(BaseModel):
     anonymous: bool = False
     # the card completed words its source lost: said wherever the question is shown
     reconstructed: bool = False
+    # a network round asks each participant privately: then this names them
+    platform: str | None = None
+    user_id: str | None = None
+    name: str | None = None
+
+
+class ProgressPost(BaseModel):
+    """How far a network round is, for the channel: counts, never who is behind.
+
+    ``edit_of`` is the platform id of the round's first progress message, filled in by
+    the delivery just before sending, so the message is edited in place where the
+    platform can (and posted anew where it cannot)."""
+
+    type: Literal["progress"] = "progress"
+    round_id: int
+    joined: int
+    done: int
+    underway: int
+    closes: datetime | None = None
+    timezone: str
+    open: bool = True
+    edit_of: str | None = None
 
 
 class NoticePost(BaseModel):
@@ -115,7 +137,14 @@ class DraftPost(BaseModel):
 
 
 Content = Annotated[
-    QuestionPost | NoticePost | SummaryPost | ReminderPost | ReplyPost | DirectNotice | DraftPost,
+    QuestionPost
+    | NoticePost
+    | SummaryPost
+    | ReminderPost
+    | ReplyPost
+    | DirectNotice
+    | DraftPost
+    | ProgressPost,
     Field(discriminator="type"),
 ]
 CONTENT = TypeAdapter[Content](Content)
@@ -130,6 +159,8 @@ def recipient(channel: ChannelRef, content: Content) -> str:
     """
     match content:
         case ReminderPost() | DirectNotice() | DraftPost():
+            return f"{content.platform}:user:{content.user_id}"
+        case QuestionPost() if content.user_id is not None:
             return f"{content.platform}:user:{content.user_id}"
         case ReplyPost():
             return f"{channel}:user:{content.user_id}"

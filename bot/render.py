@@ -19,12 +19,13 @@ from markupsafe import Markup
 
 from bot import brief, i18n, texts
 from bot.brief import confirmed_line, step_names
-from bot.i18n import _
+from bot.i18n import _, ngettext
 from bot.outbound import (
     Content,
     DirectNotice,
     DraftPost,
     NoticePost,
+    ProgressPost,
     QuestionPost,
     ReminderPost,
     ReplyPost,
@@ -142,6 +143,24 @@ def content_text(content: Content) -> str:
             return outcome_text(content.summary, draft=True)
         case ReminderPost():
             return reminder_text(content)
+        case ProgressPost():
+            return progress_text(content)
+
+
+def progress_text(p: ProgressPost) -> str:
+    """Counts only: who is behind is nobody's business in the channel."""
+    parts = [
+        ngettext(
+            "{done} van {joined} deelnemer is klaar",
+            "{done} van {joined} deelnemers zijn klaar",
+            p.joined,
+        ).format(done=p.done, joined=p.joined),
+        ngettext("{n} is onderweg", "{n} zijn onderweg", p.underway).format(n=p.underway),
+    ]
+    if not p.open:
+        return _("Netwerkronde gesloten: ") + ", ".join(parts) + "."
+    when = f" {_('De ronde sluit')} {moment(p.closes, p.timezone)}." if p.closes else ""
+    return _("Voortgang: ") + ", ".join(parts) + "." + when + " " + _("Meedoen: /dialoog doe-mee")
 
 
 def reminder_text(reminder: ReminderPost) -> str:

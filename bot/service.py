@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bot import engine
+from bot import engine, network
 from bot.clock import Clock
 from bot.clockwork import Clockwork
 from bot.commands import REVIEW_OFF, Action, ActionCommand, CommandError, StartCommand
@@ -62,6 +62,7 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
 _OUTCOME_ACTIONS = frozenset({Action.OUTCOME, Action.PROPOSE, Action.PUBLISH, Action.VERDICT})
+_MEMBER_ACTIONS = frozenset({Action.CONTINUE, Action.SKIP, Action.STATUS})
 # How long a reply may wait for the post it refers to while that post is being sent.
 MATCH_GRACE = timedelta(minutes=2)
 
@@ -211,6 +212,11 @@ class DialogueService:
             anonymous=cmd.anonymous,
             begin=cmd.begin,
             review=_review(cmd.review, d.review),
+            network=cmd.network,
+            closes=cmd.closes,
+            remind_every=cmd.remind_every or d.remind_every,
+            hours=cmd.hours or d.hours,
+            own_first=cmd.own_first,
         )
 
     async def _action(
@@ -223,6 +229,9 @@ class DialogueService:
             # a private chat (Telegram) has no round of its own: the outcome commands
             # there concern the one round in review that this person takes part in
             rnd = await repo.reviewing_for(event.person)
+        if rnd is None and cmd.action in _MEMBER_ACTIONS:
+            # in a private conversation: the network round this person is going through
+            rnd = await repo.member_round(event.person)
         card = self.cards(rnd.settings.card_id) if rnd is not None else None
         outcome = engine.command(rnd, cmd, event.person, now, card, is_admin=event.is_admin)
         after = outcome.round
@@ -240,6 +249,8 @@ class DialogueService:
     async def _answer(
         self, repo: Unit, event: AnswerGiven, entry: InboxEntry, now: datetime
     ) -> Effects:
+        if event.direct:
+            return await self._direct(repo, event, now)
         if event.round_id is not None and event.step_index is not None:
             target = await repo.answer_target(
                 event.channel, round_id=event.round_id, step_index=event.step_index
@@ -294,6 +305,30 @@ class DialogueService:
         await repo.inbox_done_many(handled, now)
         return queued, set(handled)
 
+    async def _direct(self, repo: Unit, event: AnswerGiven, now: datetime) -> Effects:
+        """A message in someone's private conversation with the bot: in a network round,
+        the answer to the question they are on; then the next question.
+
+        Written as facts, like thread replies: the answer and the member's progress are
+        rows of their own, so members answering at the same moment never queue on the
+        round's version. Only this member's own messages move their progress."""
+        rnd = await repo.member_round(event.person)
+        member = rnd.member(event.person) if rnd is not None else None
+        if rnd is None or member is None:
+            text = _(
+                "Ik weet niet bij welke ronde dit hoort: je doet niet mee aan een netwerkronde. "
+                "Meedoen kan met /dialoog doe-mee in het kanaal van de ronde."
+            )
+            return _replies(event, None, [Reply(event.person, text)])
+        message_id = f"{event.channel.channel_id}/{event.message_id}"
+        if any(a.message_id == message_id for a in rnd.answers):
+            return Effects(rnd.id, [])  # the same message again: kept once
+        card = self.cards(rnd.settings.card_id)
+        after, posts, replies = network.answer(rnd, member, event, message_id, now, card)
+        await repo.save_answers(rnd, after)
+        await repo.save_members(rnd, after)
+        return Effects(rnd.id, [*reply_posts(event, rnd.id, replies), *posts])
+
     async def _unmatched(
         self, repo: Unit, event: AnswerGiven, entry: InboxEntry, now: datetime
     ) -> Effects:
@@ -320,8 +355,15 @@ class DialogueService:
     async def _change(
         self, repo: Unit, event: AnswerEdited | AnswerDeleted, now: datetime
     ) -> Effects:
-        round_id = await repo.find_answer(event.channel, event.message_id)
-        rnd = await repo.get(round_id, message_id=event.message_id) if round_id else None
+        message_id = event.message_id
+        round_id = await repo.find_answer(event.channel, message_id)
+        if round_id is None:
+            # said in a private conversation (a network round): known by its qualified id
+            message_id = f"{event.channel.channel_id}/{event.message_id}"
+            round_id = await repo.find_direct_answer(event.channel.platform, message_id)
+            if round_id is not None:
+                event = replace(event, message_id=message_id)
+        rnd = await repo.get(round_id, message_id=message_id) if round_id else None
         after = None
         if rnd is not None:
             if isinstance(event, AnswerEdited):

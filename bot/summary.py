@@ -231,7 +231,8 @@ def compile_summary(card: Card, rnd: Round, now: datetime) -> Summary:
     closed = final or rnd.status is Status.REVIEWING
     labels = Labels.of(rnd)
     review = rnd.review
-    published_at = review.published_at if review is not None else None
+    # after this, an answer is late: it joins the record as a dated addendum
+    published_at = review.published_at if review is not None else rnd.finished_at
 
     by_step: dict[int, list[Answer]] = {}
     addendum: list[AddendumEntry] = []

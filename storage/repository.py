@@ -27,6 +27,7 @@ from bot.model import (
     Cadence,
     ChannelRef,
     InboundEvent,
+    Member,
     Person,
     Previous,
     Review,
@@ -202,7 +203,30 @@ class Repository:
         await self._save_people(before, after)
         await self.save_answers(before, after)
         await self.save_verdicts(before, after)
+        await self.save_members(before, after)
         return after.evolve(version=before.version + 1)
+
+    async def save_members(self, before: Round, after: Round) -> None:
+        """Where each member of a network round is: their participant row's progress."""
+        old = {m.person.key: m for m in before.members}
+        for member in after.members:
+            if old.get(member.person.key) == member:
+                continue
+            person_id = await self.person_id(member.person, member.joined_at)
+            statement = self._insert(ParticipantRow).values(
+                round_id=after.id, person_id=person_id, role="member", quiet=False,
+                joined_at=member.joined_at, progress=member.position,
+                remind_at=member.reminded_at,
+            )  # fmt: skip
+            await self.session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["round_id", "person_id"],
+                    set_={
+                        "progress": statement.excluded.progress,
+                        "remind_at": statement.excluded.remind_at,
+                    },
+                )
+            )
 
     async def save_verdicts(self, before: Round, after: Round) -> None:
         """Add the verdicts ``after`` has beyond ``before``, without the round's version.
@@ -233,6 +257,7 @@ class Repository:
             if (
                 before.answers != after.answers
                 or before.verdicts != after.verdicts
+                or before.members != after.members
                 or len(before.steps) != len(after.steps)
                 or before.quiet != after.quiet
                 or before.coordinators != after.coordinators
@@ -436,13 +461,61 @@ class Repository:
             verdicts = tuple(
                 Verdict(_person(p), VerdictKind(v.kind), v.text, v.given_at) for v, p in rows
             )
+        members: tuple[Member, ...] = ()
+        if row.settings.get("network"):
+            joined = await self.session.execute(
+                select(ParticipantRow, PersonRow)
+                .join(PersonRow, PersonRow.id == ParticipantRow.person_id)
+                .where(ParticipantRow.round_id == row.id, ParticipantRow.progress.is_not(None))
+                .order_by(ParticipantRow.joined_at, ParticipantRow.id)
+            )
+            members = tuple(
+                Member(_person(p), m.joined_at, m.progress or 0, m.remind_at) for m, p in joined
+            )
         return _round(
             row,
             tuple(_step(st) for st in steps),
             [(role, quiet, _person(p)) for role, quiet, p in people],
             found,
             verdicts,
+            members,
         )
+
+    async def member_round(self, person: Person) -> Round | None:
+        """The network round this person joined last: what a message in their private
+        conversation with the bot is about (a closed one too: a late answer is kept)."""
+        found = (
+            await self.session.scalars(
+                select(RoundRow.id)
+                .join(ParticipantRow, ParticipantRow.round_id == RoundRow.id)
+                .join(PersonRow, PersonRow.id == ParticipantRow.person_id)
+                .where(
+                    # a closed round still takes a late answer (it joins the record)
+                    RoundRow.status.in_(
+                        [Status.RUNNING.value, Status.REVIEWING.value, Status.FINISHED.value]
+                    ),
+                    RoundRow.platform == person.platform,
+                    ParticipantRow.progress.is_not(None),
+                    PersonRow.platform == person.platform,
+                    PersonRow.user_id == person.user_id,
+                )
+                .order_by(ParticipantRow.joined_at.desc())
+                .limit(1)
+            )
+        ).first()
+        return None if found is None else await self.get(found)
+
+    async def find_direct_answer(self, platform: str, message_id: str) -> int | None:
+        """The round that holds an answer given in a private conversation, by its
+        conversation-qualified message id."""
+        return (
+            await self.session.scalars(
+                select(AnswerRow.round_id)
+                .join(RoundRow, RoundRow.id == AnswerRow.round_id)
+                .where(RoundRow.platform == platform, AnswerRow.message_id == message_id)
+                .limit(1)
+            )
+        ).first()
 
     async def reviewing_for(self, person: Person) -> Round | None:
         """The round in review that this person takes part in, when there is just one:
@@ -910,6 +983,24 @@ class Repository:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    async def progress_message(self, round_id: int) -> str | None:
+        """The platform id of a network round's first progress message in its channel,
+        which later progress is edited into."""
+        row = await self.session.get(RoundRow, round_id)
+        if row is None:
+            return None
+        channel = ChannelRef(row.platform, row.channel_id, row.thread_id or None)
+        rows = await self.session.execute(
+            select(OutboxRow.message_id, OutboxRow.content)
+            .where(
+                OutboxRow.round_id == round_id,
+                OutboxRow.recipient == str(channel),
+                OutboxRow.message_id.is_not(None),
+            )
+            .order_by(OutboxRow.id)
+        )
+        return next((m for m, content in rows if content.get("type") == "progress"), None)
+
     async def first_message(self, round_id: int) -> str | None:
         """The platform id of the round's first message (its welcome): the round's thread."""
         return (
@@ -995,6 +1086,11 @@ def _round_columns(rnd: Round) -> dict[str, Any]:
             "anonymous": s.anonymous,
             "begin": s.begin.isoformat() if s.begin else None,
             "review": str(s.review) if s.review else None,
+            "network": s.network,
+            "closes": s.closes.isoformat() if s.closes else None,
+            "remind_every": s.remind_every,
+            "hours": [h.strftime("%H:%M") for h in s.hours],
+            "own_first": s.own_first,
         },
         "review": _review_json(rnd.review),
         "previous": _previous_json(rnd.previous),
@@ -1033,6 +1129,7 @@ def _round(
     people: list[tuple[str, bool, Person]],
     answers: tuple[Answer, ...],
     verdicts: tuple[Verdict, ...] = (),
+    members: tuple[Member, ...] = (),
 ) -> Round:
     s = row.settings
     settings = RoundSettings(
@@ -1047,6 +1144,11 @@ def _round(
         anonymous=s["anonymous"],
         begin=date.fromisoformat(s["begin"]) if s["begin"] else None,
         review=Cadence.parse(s["review"]) if s.get("review") else None,
+        network=s.get("network", False),
+        closes=date.fromisoformat(s["closes"]) if s.get("closes") else None,
+        remind_every=s.get("remind_every", 3),
+        hours=tuple(time.fromisoformat(h) for h in s.get("hours", ["08:00", "18:00"])),  # type: ignore[arg-type]
+        own_first=s.get("own_first", False),
     )
     starter = next(p for role, _quiet, p in people if role == "starter")
     return Round(
@@ -1067,6 +1169,7 @@ def _round(
         review=_review(row.review),
         verdicts=verdicts,
         previous=_previous(row.previous),
+        members=members,
         version=row.version,
     )
 

@@ -28,6 +28,7 @@ from bot.outbound import (
     DirectNotice,
     DraftPost,
     Parts,
+    ProgressPost,
     QuestionPost,
     ReminderPost,
     ReplyPost,
@@ -102,6 +103,11 @@ class LocalChannel:
         match content:
             case ReminderPost() | DirectNotice() | DraftPost():
                 label = f"dialoogbot → privé aan {content.name} [{message_id}]"
+            case QuestionPost() if content.name is not None:
+                label = f"dialoogbot → privé aan {content.name} [{message_id}]"
+            case ProgressPost() if content.edit_of is not None:
+                label = f"dialoogbot [{content.edit_of}, bijgewerkt]"
+                message_id = content.edit_of
             case _:
                 label = f"dialoogbot [{message_id}]"
         self.posted.append(Posted(message_id, content))
@@ -134,6 +140,7 @@ class LocalChannel:
         reply_to: str | None = None,
         private: bool = False,
         is_admin: bool = False,
+        direct: bool = False,
     ) -> str:
         """Type ``text`` as ``who``: a ``/dialoog`` command, or an answer to a question.
 
@@ -148,6 +155,9 @@ class LocalChannel:
             event = CommandGiven(
                 self.channel, who, COMMAND.sub("", text, count=1), is_admin, message_id=message_id
             )
+        elif direct:
+            # in one's private conversation with the bot: a network round's answer
+            event = AnswerGiven(self.channel, who, message_id, text, direct=True)
         else:
             target = reply_to or self.latest_question()
             event = AnswerGiven(
@@ -167,7 +177,7 @@ class LocalChannel:
                     )
         if isinstance(event, AnswerGiven):
             self.said[message_id] = (who.key, target)
-        label = f"{who.name} [{message_id}]" + (" (privé)" if private else "")
+        label = f"{who.name} [{message_id}]" + (" (privé)" if private or direct else "")
         self.out(_indent(label, str(plain(text))))
         await self._handle(event)
         return message_id
@@ -188,8 +198,11 @@ class LocalChannel:
     # --- reading what was posted ---------------------------------------------------------
 
     def questions(self) -> list[tuple[str, QuestionPost]]:
+        """The questions posted in the channel (not those asked privately)."""
         return [
-            (p.message_id, p.content) for p in self.posted if isinstance(p.content, QuestionPost)
+            (p.message_id, p.content)
+            for p in self.posted
+            if isinstance(p.content, QuestionPost) and p.content.user_id is None
         ]
 
     def latest_question(self) -> str | None:
@@ -209,6 +222,18 @@ class LocalChannel:
 
     def summaries(self) -> list[SummaryPost]:
         return [p.content for p in self.posted if isinstance(p.content, SummaryPost)]
+
+    def private_questions(self, who: Person) -> list[QuestionPost]:
+        """The questions a network round asked this person privately, in order."""
+        return [
+            p.content
+            for p in self.posted
+            if isinstance(p.content, QuestionPost) and p.content.user_id == who.user_id
+        ]
+
+    def progress(self) -> ProgressPost | None:
+        found = [p.content for p in self.posted if isinstance(p.content, ProgressPost)]
+        return found[-1] if found else None
 
     def drafts(self) -> list[DraftPost]:
         return [p.content for p in self.posted if isinstance(p.content, DraftPost)]
