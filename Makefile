@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install demo test lint format bench messages lock clean
+.PHONY: help install demo demo-netwerk test lint format bench messages lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -19,6 +19,9 @@ install: $(STAMP) ## create .venv and install dialoogbot with its dev tools
 
 demo: $(STAMP) ## run a complete Dialoogkaart round in the terminal
 	$(BIN)/dialoogbot demo
+
+demo-netwerk: $(STAMP) ## a network round: each colleague at their own pace, privately
+	$(BIN)/dialoogbot demo --netwerk
 
 test: $(STAMP) ## run all tests (SQLite and a throwaway PostgreSQL)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

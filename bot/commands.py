@@ -671,7 +671,8 @@ def _unknown_option(word: str) -> str:
         "Onbekende optie ‘{word}’. Mogelijk bij start: een kaart (bijv. dialoogkaart), "
         "rollen=1,3 · vragen=1.1,2.4 · tempo=1d · tijd=09:00 · dagen=ma-vr · "
         "vrij=JJJJ-MM-DD..JJJJ-MM-DD · begin=JJJJ-MM-DD · zone=Europe/Amsterdam · "
-        "controle=2d|uit · anoniem"
+        "controle=2d|uit · anoniem · netwerk sluit=JJJJ-MM-DD herinner=3d "
+        "uren=08:00-18:00 eerst-zelf"
     ).format(word=_clip(word))
 
 
@@ -698,6 +699,13 @@ def help_text() -> str:
         "uitkomst\n"
         "• terugblik [over=6w] — na afloop: wie een actie noemde krijgt dan persoonlijk de "
         "vraag hoe het ging (coördinator)\n"
+        "• vrij JJJJ-MM-DD..JJJJ-MM-DD — vrije dagen toevoegen aan een lopende ronde "
+        "(coördinator)\n"
+        "Netwerkronde (ieder in eigen tempo, privé): start netwerk sluit=JJJJ-MM-DD "
+        "[herinner=3d] [uren=08:00-18:00] [eerst-zelf]\n"
+        "• doe-mee — meedoen; de vragen komen in je privégesprek met mij\n"
+        "• verder — de vraag waar je was; overslaan — je huidige vraag overslaan\n"
+        "• sluit [JJJJ-MM-DD] — nu sluiten, of op een andere datum (coördinator)\n"
         "Antwoorden doe je in de draad onder een vraag. Een antwoord aanpassen of "
         "verwijderen mag altijd; ook op eerdere vragen kun je nog reageren.\n"
         "Engelse woorden werken ook: pause, resume, next, skip, summary, roles=, questions=, "

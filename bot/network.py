@@ -112,7 +112,7 @@ def open_round(rnd: Round, now: datetime, card: Card) -> tuple[Round, tuple[Post
         remind_at=next_check(now, rnd),
     )
     return rnd, (
-        Post(rnd.channel, NoticePost(round_id=rnd.id, text=announcement(rnd, card))),
+        Post(rnd.channel, NoticePost(round_id=rnd.id, text=announcement(rnd, card), join=True)),
         progress(rnd),
     )
 
@@ -401,10 +401,12 @@ def _reminder(rnd: Round, member: Member, card: Card) -> Post:
         ReminderPost(
             round_id=rnd.id,
             step_index=index,
-            label=ngettext("nog {n} vraag", "nog {n} vragen", left).format(n=left),
-            text=_("Je bent bij {label}: {text}\nVerder gaan: /dialoog verder").format(
-                label=label, text=text
-            ),
+            label=_("de netwerkronde"),
+            text=ngettext(
+                "Je bent bij {label} (nog {n} vraag): {text}\nVerder gaan: /dialoog verder",
+                "Je bent bij {label} (nog {n} vragen): {text}\nVerder gaan: /dialoog verder",
+                left,
+            ).format(label=label, n=left, text=text),
             answer_until=closing_moment(rnd),
             timezone=rnd.settings.timezone,
             platform=member.person.platform,

@@ -44,9 +44,10 @@ class QuestionPost(BaseModel):
 class ProgressPost(BaseModel):
     """How far a network round is, for the channel: counts, never who is behind.
 
-    ``edit_of`` is the platform id of the round's first progress message, filled in by
-    the delivery just before sending, so the message is edited in place where the
-    platform can (and posted anew where it cannot)."""
+    ``edit_of`` is the platform id of the round's progress message as it shows now (the
+    first one, unless that one was gone and a new one took its place), filled in by the
+    delivery just before sending, so the message is edited in place where the platform
+    can (and posted anew where it cannot)."""
 
     type: Literal["progress"] = "progress"
     round_id: int
@@ -60,9 +61,13 @@ class ProgressPost(BaseModel):
 
 
 class NoticePost(BaseModel):
+    """Something said in the round's channel. ``join`` marks a network round's
+    announcement: platforms put a button to join under it."""
+
     type: Literal["notice"] = "notice"
     round_id: int
     text: str
+    join: bool = False
 
 
 class ReminderPost(BaseModel):

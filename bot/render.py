@@ -149,6 +149,12 @@ def content_text(content: Content) -> str:
 
 def progress_text(p: ProgressPost) -> str:
     """Counts only: who is behind is nobody's business in the channel."""
+    if p.joined == 0:
+        first = _("Nog niemand doet mee.")
+        if not p.open:
+            return _("Netwerkronde gesloten.") + " " + first
+        when = f" {_('De ronde sluit')} {moment(p.closes, p.timezone)}." if p.closes else ""
+        return first + when + " " + _("Meedoen: /dialoog doe-mee")
     parts = [
         ngettext(
             "{done} van {joined} deelnemer is klaar",

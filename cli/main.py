@@ -24,7 +24,7 @@ from pydantic_core import ErrorDetails
 
 from adapters.port import Adapter
 from bot import i18n
-from bot.clock import SystemClock
+from bot.clock import Clock, SystemClock
 from bot.commands import CommandError, parse_cadence
 from bot.paper import blank_html, blank_pdf, record_html, record_pdf
 from bot.render import summary_json, summary_markdown
@@ -104,17 +104,19 @@ def _database(settings: Settings) -> Database:
 
 
 @asynccontextmanager
-async def _service(settings: Settings) -> Any:
+async def _service(settings: Settings, clock: Clock | None = None, speed: float = 1.0) -> Any:
+    """``clock`` and ``speed`` are for the network demo, whose days pass in seconds:
+    its leases are as long in real time as everywhere else."""
     db = _database(settings)
     try:
         await db.migrate()
         yield DialogueService(
             SqlStore(db),
             cards=get_card,
-            clock=SystemClock(),
+            clock=clock or SystemClock(),
             defaults=settings.round_defaults(),
             coordinators=frozenset(settings.coordinators),
-            lease=timedelta(seconds=settings.lease_seconds),
+            lease=timedelta(seconds=settings.lease_seconds * speed),
         )
     finally:
         await db.close()
@@ -150,9 +152,26 @@ def _run(work: Callable[[], Awaitable[T]]) -> T:
         raise typer.Exit(2) from None
 
 
+async def _network_demo(settings: Settings) -> None:
+    from adapters.local.demo import FastClock, run_network_demo
+
+    day = 1.5  # real seconds per simulated day
+    clock = FastClock(factor=86_400 / day)
+    async with _service(settings, clock, speed=clock.factor) as service:
+        result = await run_network_demo(service, clock, day=day, tick=0.1)
+    typer.echo(
+        f"\nKlaar: netwerkronde {result.round_id} is gesloten en bewaard.\n"
+        f"Het verslag op papier: dialoogbot summary {result.round_id} --format pdf "
+        f"-o verslag.pdf"
+    )
+
+
 @app.command()
 def demo(
     tempo: Annotated[str, typer.Option(help="Tijd tussen stappen: 1s, 2s, 1m…")] = "1s",
+    netwerk: Annotated[
+        bool, typer.Option("--netwerk", help="Een netwerkronde: ieder in eigen tempo, privé")
+    ] = False,
 ) -> None:
     """Een volledige ronde van de Dialoogkaart in de terminal, met gesimuleerde collega's."""
     from adapters.local.demo import run_demo
@@ -162,6 +181,9 @@ def demo(
     except CommandError as exc:
         _fail(str(exc))
     settings = _settings()
+    if netwerk:
+        _run(lambda: _network_demo(settings))
+        return
 
     async def work() -> None:
         async with _service(settings) as service:

@@ -7,7 +7,8 @@ import asyncio
 import yaml
 
 from adapters.local.channel import LocalChannel
-from adapters.local.demo import ANSWERS, COORDINATOR, Colleagues
+from adapters.local.demo import ANSWERS, COORDINATOR, Colleagues, NetworkColleagues
+from bot.render import content_text
 from bot.service import DialogueService
 from tests.fakes import FakeClock
 
@@ -53,3 +54,34 @@ async def test_the_demo_script_plays_a_whole_round(
     private = [a for a in by_ref[extras["private"]["step"]].answers if a.private]
     assert [a.author for a in private] == [None]  # given privately: never with a name
     assert any("Droomvraag" in line for line in transcript)
+
+
+async def test_the_network_demo_plays_a_whole_round(
+    service: DialogueService, clock: FakeClock, transcript: list[str]
+) -> None:
+    """Each colleague at their own pace, privately; Daan stops halfway until reminded."""
+    script = yaml.safe_load(ANSWERS.read_text(encoding="utf-8"))
+    channel = LocalChannel(service, "netwerk", out=transcript.append)
+    colleagues = NetworkColleagues(channel, script, day=0)
+    channel.listeners.append(colleagues.on_post)
+    await channel.say(COORDINATOR, "/dialoog start netwerk rollen=1 sluit=2026-12-18 herinner=2d")
+    colleagues.join_all()
+    for _ in range(24 * 40):
+        if colleagues.done.is_set():
+            break
+        while colleagues.tasks:
+            await asyncio.gather(*list(colleagues.tasks))
+        clock.advance(hours=1)
+        await service.tick()
+        await channel.deliver()
+    assert colleagues.summary is not None
+    summary = colleagues.summary.summary
+    assert summary.final
+    names = sorted(NetworkColleagues.PACES)
+    assert summary.opening is not None
+    assert sorted(a.author or "" for a in summary.opening.answers) == names
+    daan = [r for r in channel.reminders() if r.name == "Daan Visser"]
+    assert daan, "Daan stopped halfway and was reminded"
+    progress = [content_text(p.content) for p in channel.posted if p.content.type == "progress"]
+    assert progress
+    assert not any(name.split()[0] in text for text in progress for name in names)

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -166,6 +168,114 @@ async def run_demo(
         window = Cadence(seconds=cadence.seconds * 3)
         await channel.say(COORDINATOR, f"/dialoog start tempo={tempo} controle={window}")
         await channel.say(COORDINATOR, "/dialoog herinneringen uit")
+        await colleagues.done.wait()
+        if colleagues.tasks:
+            await asyncio.gather(*colleagues.tasks)
+    finally:
+        await ticker.stop()
+    assert colleagues.summary is not None
+    return DemoResult(colleagues.summary.round_id, colleagues.summary)
+
+
+# --- a network round, on an accelerated clock ----------------------------------------------
+
+
+class FastClock:
+    """The real clock, sped up: a network round of three weeks plays in half a minute."""
+
+    def __init__(self, factor: float, start: datetime | None = None) -> None:
+        self.factor = factor
+        self.start = start or datetime.now(UTC)
+        self.real = time.monotonic()
+
+    def now(self) -> datetime:
+        return self.start + timedelta(seconds=(time.monotonic() - self.real) * self.factor)
+
+
+class NetworkColleagues(Colleagues):
+    """School leaders of different schools: each joins when it suits them and answers
+    the questions privately, at their own pace; one stops halfway and goes on after a
+    reminder."""
+
+    PACES: ClassVar[dict[str, tuple[float, float]]] = {
+        # name: (joins after this many simulated days, days per answer)
+        "Anna de Vries": (0.0, 0.3),
+        "Bram Jansen": (1.0, 0.6),
+        "Fatima El Amrani": (4.0, 0.4),
+        "Daan Visser": (2.0, 1.5),
+    }
+
+    def __init__(self, channel: LocalChannel, script: dict[str, Any], day: float) -> None:
+        super().__init__(channel, script, pace=0.05 if day else 0)
+        self.day = day  # real seconds per simulated day
+        self.asked: dict[str, int] = {}
+        self.stopped: set[str] = set()
+
+    def join_all(self) -> None:
+        for name, (after, _speed) in self.PACES.items():
+            self._schedule(self._join(self.people[name], after))
+
+    async def _join(self, who: Person, after_days: float) -> None:
+        await asyncio.sleep(after_days * self.day)
+        await self.channel.say(who, "/dialoog doe-mee")
+
+    async def on_post(self, message_id: str, content: Content) -> None:
+        if isinstance(content, QuestionPost) and content.name in self.people:
+            who = self.people[content.name]
+            text = (self.script["answers"].get(content.ref) or {}).get(content.name)
+            self._schedule(self._answer_privately(who, content, text))
+            return
+        if isinstance(content, ReminderPost) and content.name in self.stopped:
+            self.stopped.discard(content.name)  # reminded: goes on where they were
+            self._schedule(self._say_later(self.people[content.name], "/dialoog verder"))
+            return
+        await super().on_post(message_id, content)
+
+    async def _answer_privately(self, who: Person, q: QuestionPost, text: str | None) -> None:
+        _joins, speed = self.PACES[who.name]
+        await asyncio.sleep(speed * self.day * self.random.uniform(0.5, 1.5))
+        if (
+            who.name == "Daan Visser"
+            and q.step_number == q.step_count // 2
+            and (who.name not in self.asked)
+        ):
+            self.asked[who.name] = q.step_number
+            self.stopped.add(who.name)  # stops halfway; a reminder brings him back
+            return
+        if text is None:
+            await self.channel.say(who, "/dialoog overslaan")
+        else:
+            await self.channel.say(who, text.strip(), direct=True)
+
+
+async def run_network_demo(
+    service: DialogueService,
+    clock: FastClock,
+    *,
+    day: float,
+    tick: float = 0.2,
+    out: Callable[[str], None] = print,
+    channel_id: str | None = None,
+) -> DemoResult:
+    """A network round of three school weeks, each colleague at their own pace."""
+    script = yaml.safe_load(ANSWERS.read_text(encoding="utf-8"))
+    channel = LocalChannel(service, channel_id or f"netwerk-{random.randrange(10**6):06d}", out=out)
+    colleagues = NetworkColleagues(channel, script, day)
+    channel.listeners.append(colleagues.on_post)
+    ticker = Ticker(service, channel.deliver, interval=tick)
+    closes = (clock.now() + timedelta(days=21)).date()
+    names = ", ".join(colleagues.PACES)
+    out(
+        f"Demo netwerkronde: {names} doen mee, ieder in eigen tempo; één dag duurt "
+        f"{day:g} s. De ronde sluit {closes.isoformat()}.\n"
+    )
+    ticker.start()
+    try:
+        await channel.say(
+            COORDINATOR,
+            f"/dialoog start netwerk rollen=1 sluit={closes.isoformat()} herinner=2d controle=1d",
+        )
+        colleagues.join_all()
         await colleagues.done.wait()
         if colleagues.tasks:
             await asyncio.gather(*colleagues.tasks)
