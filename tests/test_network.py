@@ -144,18 +144,19 @@ async def test_reminders_keep_to_school_days_and_hours(
 ) -> None:
     seen: list[tuple[datetime, object]] = []
     channel.listeners.append(lambda _mid, content: seen.append((clock.now(), content)))
-    await channel.say(ANNA, START + " uren=09:00-17:00")
+    # across Christmas (a public holiday on Friday 25 December), a weekend and days off
+    await channel.say(ANNA, START.replace("2026-12-18", "2027-01-08") + " uren=09:00-17:00")
     await channel.say(BRAM, "/dialoog doe-mee")
     await channel.say(ANNA, "/dialoog vrij 2026-12-07..2026-12-09")
     assert "3 vrije dagen toegevoegd" in channel.replies[-1].text
-    await at(clock, service, channel, datetime(2026, 12, 18, 19, 0, tzinfo=AMS))
+    await at(clock, service, channel, datetime(2027, 1, 8, 19, 0, tzinfo=AMS))
     moments = [
         when
         for when, content in seen
         if isinstance(content, ReminderPost) and content.user_id == BRAM.user_id
     ]
     assert len(moments) >= 3, "Bram never answered, so he is reminded now and then"
-    days_off = {datetime(2026, 12, d).date() for d in (7, 8, 9)}
+    days_off = {datetime(2026, 12, d).date() for d in (7, 8, 9, 25)}
     for moment in moments:
         here = moment.astimezone(AMS)
         assert here.weekday() < 5
