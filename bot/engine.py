@@ -461,7 +461,7 @@ def _network_command(
         check_closes(day, local(now, rnd.settings.timezone).date())
     except CommandError as exc:
         return _reply(rnd, person, str(exc))
-    return Outcome(*network.move_close(rnd, day, person, now))
+    return Outcome(*network.move_close(rnd, day))
 
 
 def _free(rnd: Round, cmd: ActionCommand, person: Person, now: datetime) -> Outcome:

@@ -271,7 +271,8 @@ def close(rnd: Round, now: datetime, card: Card) -> tuple[Round, tuple[Post, ...
     return closed, (progress(closed), *said)
 
 
-def move_close(rnd: Round, day: date, person: Person, now: datetime) -> Result:
+def move_close(rnd: Round, day: date) -> Result:
+    """Another closing date; the channel hears it, with the progress message anew."""
     s = rnd.settings
     rnd = rnd.evolve(settings=replace(s, closes=day))
     rnd = rnd.evolve(next_due=closing_moment(rnd))
