@@ -706,6 +706,8 @@ def help_text() -> str:
         "• doe-mee — meedoen; de vragen komen in je privégesprek met mij\n"
         "• verder — de vraag waar je was; overslaan — je huidige vraag overslaan\n"
         "• sluit [JJJJ-MM-DD] — nu sluiten, of op een andere datum (coördinator)\n"
+        "eerst-zelf (bij start, elke ronde): je ziet de antwoorden van anderen pas na je eigen "
+        "antwoord\n"
         "Antwoorden doe je in de draad onder een vraag. Een antwoord aanpassen of "
         "verwijderen mag altijd; ook op eerdere vragen kun je nog reageren.\n"
         "Engelse woorden werken ook: pause, resume, next, skip, summary, roles=, questions=, "

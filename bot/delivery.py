@@ -28,6 +28,7 @@ from bot.clock import Clock
 from bot.i18n import _
 from bot.model import ChannelRef
 from bot.outbound import (
+    AnswersPost,
     Content,
     DeliveryRefused,
     DirectNotice,
@@ -270,5 +271,9 @@ async def resolve(repo: Unit, posts: list[Post]) -> list[Post]:
         if isinstance(post.content, SummaryPost) and post.content.thread is None:
             thread = await repo.first_message(post.content.round_id)
             post = replace(post, content=post.content.model_copy(update={"thread": thread}))
+        elif isinstance(post.content, AnswersPost) and post.content.thread is None:
+            content = post.content
+            thread = await repo.question_message(content.round_id, content.step_index)
+            post = replace(post, content=content.model_copy(update={"thread": thread}))
         resolved.append(post)
     return resolved

@@ -19,7 +19,14 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from bot import network, review, texts
-from bot.commands import Action, ActionCommand, CommandError, check_closes, help_text
+from bot.commands import (
+    FOLLOWUP_DEFAULT,
+    Action,
+    ActionCommand,
+    CommandError,
+    check_closes,
+    help_text,
+)
 from bot.i18n import _, ngettext
 from bot.model import (
     Answer,
@@ -36,9 +43,18 @@ from bot.model import (
     StepKind,
     StepState,
 )
-from bot.outbound import NoticePost, Post, QuestionPost, ReminderPost, Reply, SummaryPost
+from bot.outbound import (
+    AnswerShown,
+    AnswersPost,
+    NoticePost,
+    Post,
+    QuestionPost,
+    ReminderPost,
+    Reply,
+    SummaryPost,
+)
 from bot.school_days import first_due, local, next_due, reminder_due
-from bot.summary import compile_summary, step_label
+from bot.summary import Labels, compile_summary, step_label
 from dialogues.cards import Card
 
 
@@ -161,6 +177,9 @@ def tick(rnd: Round, now: datetime, card: Card, *, caught_up: bool = True) -> Ou
         return Outcome(rnd)
 
     index = rnd.next_step_index
+    closing = rnd.current_step_index
+    if closing is not None and rnd.settings.own_first:
+        posts.extend(_answers_shown(rnd, closing, card))
     if index is None and rnd.settings.review is not None:
         rnd, said = review.open_review(rnd, now, card)
         return Outcome(rnd, (*posts, *said))
@@ -194,6 +213,22 @@ def _network_tick(rnd: Round, now: datetime, card: Card) -> Outcome:
     return Outcome(rnd)
 
 
+def _answers_shown(rnd: Round, index: int, card: Card) -> list[Post]:
+    """Eerst zelf: the step closes, so everyone's answers to it go into its thread."""
+    labels = Labels.of(rnd)
+    shown = [
+        AnswerShown(author=labels.author(a.person, private=a.private), text=a.text)
+        for a in sorted(rnd.answers, key=lambda a: (a.given_at, a.message_id))
+        if a.step_index == index
+    ]
+    if not shown:
+        return []
+    step = rnd.steps[index]
+    label, _role, _text = step_label(card, step.kind, step.ref)
+    content = AnswersPost(round_id=rnd.id, step_index=index, label=label, answers=shown)
+    return [Post(rnd.channel, content)]
+
+
 def needs_answers(rnd: Round, now: datetime) -> bool:
     """Whether ticking the round now reads its answers (reminders and the summary do),
     so the tick of a round that only posts its next question need not load them."""
@@ -205,7 +240,8 @@ def needs_answers(rnd: Round, now: datetime) -> bool:
         # closing compiles the outcome; reminders read how far each member is
         return stepping or (rnd.remind_at is not None and rnd.remind_at <= now)
     if stepping:
-        return rnd.next_step_index is None  # the summary reads them; a next step does not
+        # the summary reads them; so does eerst-zelf, which shows the closed step's answers
+        return rnd.next_step_index is None or rnd.settings.own_first
     return rnd.remind_at is not None and rnd.remind_at <= now
 
 
@@ -277,6 +313,7 @@ def question_post(
         text=text,
         invitation=card.opening.invitation if step.kind is StepKind.OPENING else None,
         reconstructed=_reconstructed(card, step),
+        own_first=rnd.settings.own_first,
         answer_until=answer_until,
         timezone=rnd.settings.timezone,
         anonymous=rnd.settings.anonymous,
@@ -390,8 +427,8 @@ def _followup(rnd: Round, cmd: ActionCommand, person: Person, now: datetime, car
         return _reply(rnd, person, _("Een terugblik plan je als de ronde is afgerond."))
     if any(s.kind is StepKind.FOLLOWUP and s.state is not StepState.PENDING for s in rnd.steps):
         return _reply(rnd, person, _("De terugblik van deze ronde is al gesteld."))
-    assert cmd.argument is not None
-    day = local(now, rnd.settings.timezone).date() + timedelta(days=int(cmd.argument))
+    wait = int(cmd.argument) if cmd.argument else FOLLOWUP_DEFAULT.days
+    day = local(now, rnd.settings.timezone).date() + timedelta(days=wait)
     due = first_due(day, rnd.settings)
     steps = rnd.steps
     if not any(s.kind is StepKind.FOLLOWUP for s in steps):
@@ -468,7 +505,8 @@ def _free(rnd: Round, cmd: ActionCommand, person: Person, now: datetime) -> Outc
     """Add days off to a running round and say what that changes."""
     if not rnd.status.active:
         return _reply(rnd, person, _("Deze ronde is al afgelopen."))
-    assert cmd.argument is not None
+    if not cmd.argument:
+        return _reply(rnd, person, _("Gebruik: vrij JJJJ-MM-DD of vrij JJJJ-MM-DD..JJJJ-MM-DD."))
     added = {date.fromisoformat(d) for d in cmd.argument.split(",")}
     settings = replace(rnd.settings, skip_dates=tuple(sorted(set(rnd.settings.skip_dates) | added)))
     rnd = rnd.evolve(settings=settings)
@@ -592,7 +630,12 @@ def _reply(rnd: Round | None, person: Person, text: str) -> Outcome:
 
 
 def accept(
-    step: Step | None, event: AnswerGiven, step_index: int, now: datetime
+    step: Step | None,
+    event: AnswerGiven,
+    step_index: int,
+    now: datetime,
+    *,
+    own_first: bool = False,
 ) -> tuple[Answer | None, tuple[Reply, ...]]:
     """The answer to keep (if any) and what to tell its author, from the step alone.
 
@@ -602,6 +645,15 @@ def accept(
     """
     if step is None or step.state is not StepState.POSTED:
         return None, (Reply(event.person, _("Op deze vraag kun je (nog) niet antwoorden.")),)
+    if own_first and event.private:
+        # eerst-zelf: given out of sight, and shown to the group (with a name) when the
+        # step closes, in its thread
+        given = Answer(step_index, event.person, event.message_id, event.text, now)
+        text = _(
+            "Dank je, je antwoord is bewaard. Als de stap sluit, zet ik alle antwoorden in "
+            "de draad."
+        )
+        return given, (Reply(event.person, text),)
     given = Answer(
         step_index=step_index,
         person=event.person,

@@ -413,6 +413,7 @@ def _reminder(rnd: Round, member: Member, card: Card) -> Post:
             platform=member.person.platform,
             user_id=member.person.user_id,
             name=member.person.name,
+            kind="netwerk",
         ),
     )
 

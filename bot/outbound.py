@@ -35,6 +35,8 @@ class QuestionPost(BaseModel):
     anonymous: bool = False
     # the card completed words its source lost: said wherever the question is shown
     reconstructed: bool = False
+    # eerst-zelf in a team round: answer privately; the thread gets all answers at close
+    own_first: bool = False
     # a network round asks each participant privately: then this names them
     platform: str | None = None
     user_id: str | None = None
@@ -60,6 +62,23 @@ class ProgressPost(BaseModel):
     edit_of: str | None = None
 
 
+class AnswerShown(BaseModel):
+    author: str | None
+    text: str
+
+
+class AnswersPost(BaseModel):
+    """Eerst zelf, in a team round: when a step closes, everyone's answers to it, in the
+    question's thread. ``thread`` (the question's message) is resolved when queued."""
+
+    type: Literal["answers"] = "answers"
+    round_id: int
+    step_index: int
+    label: str
+    answers: list[AnswerShown]
+    thread: str | None = None
+
+
 class NoticePost(BaseModel):
     """Something said in the round's channel. ``join`` marks a network round's
     announcement: platforms put a button to join under it."""
@@ -75,7 +94,8 @@ class ReminderPost(BaseModel):
 
     type: Literal["reminder"] = "reminder"
     # "terugblik": the follow-up weeks later, quoting the person's own action
-    kind: Literal["herinnering", "terugblik"] = "herinnering"
+    # "netwerk": a network round's nudge to a member who is behind
+    kind: Literal["herinnering", "terugblik", "netwerk"] = "herinnering"
     round_id: int
     step_index: int
     label: str
@@ -149,7 +169,8 @@ Content = Annotated[
     | ReplyPost
     | DirectNotice
     | DraftPost
-    | ProgressPost,
+    | ProgressPost
+    | AnswersPost,
     Field(discriminator="type"),
 ]
 CONTENT = TypeAdapter[Content](Content)

@@ -21,6 +21,7 @@ from bot import brief, i18n, texts
 from bot.brief import confirmed_line, step_names
 from bot.i18n import _, ngettext
 from bot.outbound import (
+    AnswersPost,
     Content,
     DirectNotice,
     DraftPost,
@@ -145,6 +146,15 @@ def content_text(content: Content) -> str:
             return reminder_text(content)
         case ProgressPost():
             return progress_text(content)
+        case AnswersPost():
+            return answers_text(content)
+
+
+def answers_text(p: AnswersPost) -> str:
+    """Eerst zelf: everyone's answers to a step that closed, as plain lines."""
+    lines = [_("De antwoorden op {label}, nu de stap gesloten is:").format(label=p.label)]
+    lines += [f"• {a.author or _('(privé)')}: {a.text}" for a in p.answers]
+    return str(plain("\n".join(lines)))
 
 
 def progress_text(p: ProgressPost) -> str:

@@ -29,7 +29,14 @@ from datetime import datetime, timedelta
 from bot import engine, network
 from bot.clock import Clock
 from bot.clockwork import Clockwork
-from bot.commands import REVIEW_OFF, Action, ActionCommand, CommandError, StartCommand
+from bot.commands import (
+    REVIEW_OFF,
+    VERBS,
+    Action,
+    ActionCommand,
+    CommandError,
+    StartCommand,
+)
 from bot.commands import parse as parse_command
 from bot.delivery import Delivery, Sender, resolve
 from bot.i18n import _
@@ -63,6 +70,8 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 _OUTCOME_ACTIONS = frozenset({Action.OUTCOME, Action.PROPOSE, Action.PUBLISH, Action.VERDICT})
 _MEMBER_ACTIONS = frozenset({Action.CONTINUE, Action.SKIP, Action.STATUS})
+# said alone in a network round's private conversation, these are what they say
+_PLAIN_WORDS = frozenset({"overslaan", "skip", "verder", "continue"})
 # How long a reply may wait for the post it refers to while that post is being sent.
 MATCH_GRACE = timedelta(minutes=2)
 
@@ -264,7 +273,9 @@ class DialogueService:
             target = None
         if target is None:
             return await self._unmatched(repo, event, entry, now)
-        given, replies = engine.accept(target.step, event, target.step_index, now)
+        given, replies = engine.accept(
+            target.step, event, target.step_index, now, own_first=target.own_first
+        )
         if given is not None and not await repo.add_answer(target.round_id, given):
             replies = ()  # the same message again: kept once, thanked once
         return _replies(event, target.round_id, replies)
@@ -324,6 +335,15 @@ class DialogueService:
         if any(a.message_id == message_id for a in rnd.answers):
             return Effects(rnd.id, [])  # the same message again: kept once
         card = self.cards(rnd.settings.card_id)
+        word = event.text.strip().casefold().lstrip("/")
+        if word in _PLAIN_WORDS and rnd.status is Status.RUNNING:
+            # "overslaan" typed without /dialoog in the private conversation means it
+            if VERBS[word] is Action.SKIP:
+                after, posts, replies = network.skip(rnd, event.person, card)
+            else:
+                after, posts, replies = network.ask(rnd, member, card)
+            await repo.save_members(rnd, after)
+            return Effects(rnd.id, [*reply_posts(event, rnd.id, replies), *posts])
         after, posts, replies = network.answer(rnd, member, event, message_id, now, card)
         await repo.save_answers(rnd, after)
         await repo.save_members(rnd, after)

@@ -83,6 +83,14 @@ def intro(rnd: Round, card: Card) -> str:
                 "voordat hij als uitkomst van de groep verschijnt."
             ).format(name=rnd.started_by.name)
         )
+    if rnd.settings.own_first:
+        lines.append(
+            _(
+                "Eerst zelf: antwoord privé (met de knop bij de vraag), zodat niemand zich op "
+                "het eerste antwoord richt. Als een stap sluit, zet ik alle antwoorden in de "
+                "draad."
+            )
+        )
     if rnd.settings.anonymous:
         lines.append(_("Deze ronde is anoniem: in de samenvatting staan geen namen."))
     lines.extend(f"{note.term}: {note.text}" for note in card.footnotes)

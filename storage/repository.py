@@ -665,8 +665,8 @@ class Repository:
             await self.session.execute(
                 select(
                     RoundRow.id, RoundRow.platform, RoundRow.channel_id, RoundRow.thread_id,
-                    RoundStepRow.position, RoundStepRow.kind, RoundStepRow.ref,
-                    RoundStepRow.state, RoundStepRow.posted_at,
+                    RoundRow.settings, RoundStepRow.position, RoundStepRow.kind,
+                    RoundStepRow.ref, RoundStepRow.state, RoundStepRow.posted_at,
                 )
                 .join(RoundStepRow, RoundStepRow.round_id == RoundRow.id)
                 .where(RoundRow.id == round_id, RoundStepRow.position == step_index)
@@ -679,6 +679,7 @@ class Repository:
             channel=ChannelRef(row.platform, row.channel_id, row.thread_id or None),
             step_index=row.position,
             step=_step(row),
+            own_first=bool(row.settings.get("own_first")),
         )
 
     async def answer_targets(
@@ -984,8 +985,10 @@ class Repository:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def progress_message(self, round_id: int) -> str | None:
-        """The platform id of a network round's first progress message in its channel,
-        which later progress is edited into."""
+        """The platform id of a network round's progress message as it shows now in its
+        channel, which later progress is edited into: the first one, or the one an
+        adapter posted anew when that was gone (the last one recorded; a channel's
+        messages are sent in order, so none is still on its way)."""
         row = await self.session.get(RoundRow, round_id)
         if row is None:
             return None
@@ -997,9 +1000,20 @@ class Repository:
                 OutboxRow.recipient == str(channel),
                 OutboxRow.message_id.is_not(None),
             )
-            .order_by(OutboxRow.id)
+            .order_by(OutboxRow.id.desc())
         )
         return next((m for m, content in rows if content.get("type") == "progress"), None)
+
+    async def question_message(self, round_id: int, step_index: int) -> str | None:
+        """The platform id of a step's question in the round's channel: its thread."""
+        return (
+            await self.session.scalars(
+                select(PostRow.message_id)
+                .where(PostRow.round_id == round_id, PostRow.step_index == step_index)
+                .order_by(PostRow.id)
+                .limit(1)
+            )
+        ).first()
 
     async def first_message(self, round_id: int) -> str | None:
         """The platform id of the round's first message (its welcome): the round's thread."""
