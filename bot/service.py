@@ -300,7 +300,9 @@ class DialogueService:
             if target is None:
                 continue
             assert isinstance(entry.event, AnswerGiven)
-            given, said = engine.accept(target.step, entry.event, target.step_index, now)
+            given, said = engine.accept(
+                target.step, entry.event, target.step_index, now, own_first=target.own_first
+            )
             accepted.append((entry, target.round_id, given, said))
         kept = await repo.add_answers(
             [(round_id, given) for _e, round_id, given, _s in accepted if given is not None]

@@ -694,8 +694,8 @@ class Repository:
                 PostRow.platform, PostRow.channel_id, PostRow.message_id,
                 RoundRow.id, RoundRow.platform.label("round_platform"),
                 RoundRow.channel_id.label("round_channel"), RoundRow.thread_id,
-                RoundStepRow.position, RoundStepRow.kind, RoundStepRow.ref, RoundStepRow.state,
-                RoundStepRow.posted_at,
+                RoundRow.settings, RoundStepRow.position, RoundStepRow.kind, RoundStepRow.ref,
+                RoundStepRow.state, RoundStepRow.posted_at,
             )
             .join(RoundRow, RoundRow.id == PostRow.round_id)
             .join(
@@ -712,6 +712,7 @@ class Repository:
                 channel=ChannelRef(row.round_platform, row.round_channel, row.thread_id or None),
                 step_index=row.position,
                 step=_step(row),
+                own_first=bool(row.settings.get("own_first")),
             )
         return {
             (channel, reply_to): found[(channel.platform, channel.channel_id, reply_to)]

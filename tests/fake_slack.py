@@ -59,6 +59,7 @@ class FakeSlack:
     # Refusals for good, as Slack gives them: (method, channel or user) -> error code.
     refusals: dict[tuple[str, str], str] = field(default_factory=dict)
     post_times: list[float] = field(default_factory=list)  # perf_counter() of each post
+    deleted: set[str] = field(default_factory=set)  # ts of messages deleted since posted
     rng: random.Random = field(default_factory=lambda: random.Random(7))
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -82,6 +83,18 @@ class FakeSlack:
         return [
             a for a in self.of("chat.postMessage") if channel is None or a["channel"] == channel
         ]
+
+    def updates(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """The chat.update calls Slack carried out, in order."""
+        return [a for a in self.of("chat.update") if channel is None or a["channel"] == channel]
+
+    def shown(self, channel: str, ts: str) -> dict[str, Any]:
+        """A message as it shows now: as posted, with the latest update applied."""
+        message = next(p for p in self.posts(channel) if p["_ts"] == ts)
+        for update in self.updates(channel):
+            if update["ts"] == ts:
+                message = {**message, **update}
+        return message
 
     async def wait_for(self, check: Callable[[], bool], within: float = 10) -> None:
         """Until ``check()`` holds: the adapter works after its ack, in the background."""
@@ -125,8 +138,9 @@ class FakeSlack:
         result = self._answer(method, args)
         if "ts" in result:
             args["_ts"] = result["ts"]  # what Slack answered, so tests can reply in threads
+        name = method if result.get("ok") or method != "chat.update" else f"{method}:refused"
         async with self._changed:
-            self.calls.append(Call(method, args))
+            self.calls.append(Call(name, args))
             self._changed.notify_all()
         if fault == "late":
             await asyncio.sleep(self.late)  # carried out, but the answer comes too late
@@ -183,6 +197,11 @@ class FakeSlack:
             return {**ok, "channel": args["channel"], "ts": ts, "message": {"ts": ts}}
         if method in ("conversations.history", "conversations.replies"):
             return {**ok, "messages": self._history(args["channel"], args.get("ts"))}
+        if method == "chat.update":
+            known = {p["_ts"] for p in self.posts(str(args.get("channel")))}
+            if args.get("ts") not in known or args["ts"] in self.deleted:
+                return {"ok": False, "error": "message_not_found"}
+            return {**ok, "channel": args["channel"], "ts": args["ts"], "text": args.get("text")}
         if method == "chat.postEphemeral":
             return {**ok, "message_ts": f"e{next(self._ts)}"}
         if method == "conversations.open":

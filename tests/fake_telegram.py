@@ -28,7 +28,10 @@ USERS: dict[str, dict[str, Any]] = {
     "sara": {"id": 13, "is_bot": False, "first_name": "Sara", "last_name": "<b>Bakker</b>"},
 }
 GROUP = -100500
-JSON_FIELDS = {"reply_markup", "commands", "allowed_updates", "offset", "timeout", "show_alert"}
+JSON_FIELDS = {
+    "reply_markup", "commands", "allowed_updates", "offset", "timeout", "show_alert",
+    "reply_parameters",
+}  # fmt: skip
 
 
 @dataclass
@@ -43,6 +46,9 @@ class FakeTelegram:
     faults: list[str] = field(default_factory=list)
     rng: random.Random = field(default_factory=lambda: random.Random(11))
     blocked: set[int] = field(default_factory=set)  # users the bot may not write to
+    # (chat, message id) -> the text it shows now, for what the bot sent (and edited)
+    texts: dict[tuple[int, int], str] = field(default_factory=dict)
+    deleted: set[tuple[int, int]] = field(default_factory=set)  # deleted since sent
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -60,6 +66,10 @@ class FakeTelegram:
 
     def sent(self, chat: int = GROUP) -> list[dict[str, Any]]:
         return [a for a in self.of("sendMessage") if int(a["chat_id"]) == chat]
+
+    def edits(self, chat: int = GROUP) -> list[dict[str, Any]]:
+        """The editMessageText calls Telegram carried out, in order."""
+        return [a for a in self.of("editMessageText") if int(a["chat_id"]) == chat]
 
     async def wait_for(self, check: Callable[[], bool], within: float = 10) -> None:
         async with self._changed:
@@ -164,6 +174,10 @@ class FakeTelegram:
             return web.json_response(body, status=403)
         if invalid := telegram_refusal(method, args):  # what Telegram refuses for its limits
             return web.json_response(invalid, status=400)
+        if method == "editMessageText" and (refused := self._edit_refusal(args)):
+            await self._record(f"{method}:400", args)
+            body = {"ok": False, "error_code": 400, "description": f"Bad Request: {refused}"}
+            return web.json_response(body, status=400)
         result = self._answer(method, args)
         await self._record(method, args)
         return web.json_response({"ok": True, "result": result})
@@ -186,6 +200,18 @@ class FakeTelegram:
                 return []
             return pending()
 
+    def _edit_refusal(self, args: dict[str, Any]) -> str | None:
+        """What Telegram answers an edit of a message that is gone, or unchanged."""
+        key = (int(args["chat_id"]), int(args["message_id"]))
+        if key not in self.texts or key in self.deleted:
+            return "message to edit not found"
+        if self.texts[key] == str(args["text"]):
+            return (
+                "message is not modified: specified new message content and reply markup are "
+                "exactly the same as a current content and reply markup of the message"
+            )
+        return None
+
     def _answer(self, method: str, args: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT
@@ -206,6 +232,7 @@ class FakeTelegram:
             }
             if method == "sendMessage":
                 message["text"] = args["text"]
+                self.texts[(int(args["chat_id"]), message["message_id"])] = args["text"]
             else:
                 message["document"] = {"file_id": "doc1", "file_unique_id": "u1"}
             if args.get("message_thread_id"):
@@ -213,6 +240,17 @@ class FakeTelegram:
                 message["is_topic_message"] = True
             args["_message"] = message
             return message
+        if method == "editMessageText":
+            chat, message_id = int(args["chat_id"]), int(args["message_id"])
+            self.texts[(chat, message_id)] = args["text"]
+            return {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "edit_date": int(time.time()),
+                "chat": _chat(chat),
+                "from": BOT,
+                "text": args["text"],
+            }
         raise web.HTTPNotFound(text=json.dumps({"ok": False, "description": f"no {method}"}))
 
 

@@ -44,7 +44,8 @@ class Harness:
 
 
 def kind(post: dict[str, object]) -> str:
-    """What a post is: "question", "summary" (an outcome), "draft", or "other"."""
+    """What a post is: "question", "summary" (an outcome), "draft", a network round's
+    "announcement", "progress" or "private question", or "other"."""
     blocks = post.get("blocks") or []
     assert isinstance(blocks, list)
     ids = {b.get("block_id") for b in blocks}
@@ -52,6 +53,12 @@ def kind(post: dict[str, object]) -> str:
         return "summary"
     if blocks_module.DRAFT_TITLE in ids:
         return "draft"
+    if blocks_module.JOIN_BLOCK in ids:
+        return "announcement"
+    if blocks_module.PROGRESS_BLOCK in ids:
+        return "progress"
+    if blocks_module.PRIVATE_QUESTION_BLOCK in ids:
+        return "private question"
     actions = [e for b in blocks if b.get("type") == "actions" for e in b["elements"]]
     if any(e.get("action_id") == translate.PRIVATE_ACTION for e in actions):
         return "question"
@@ -121,6 +128,46 @@ def reply(user: str, thread_ts: str, text: str, ts: str) -> dict[str, object]:
         "text": text,
         "ts": ts,
         "thread_ts": thread_ts,
+    }
+
+
+def direct_channel(user: str) -> str:
+    """The direct message between ``user`` and the bot (what the fake's conversations.open
+    answers)."""
+    return f"D{user}"
+
+
+def direct(user: str, text: str, ts: str) -> dict[str, object]:
+    """A message ``user`` writes in their direct message with the bot (``message.im``)."""
+    return {
+        "type": "message",
+        "channel": direct_channel(user),
+        "channel_type": "im",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "event_ts": ts,
+    }
+
+
+def direct_edit(user: str, ts: str, text: str, edited_at: str) -> dict[str, object]:
+    """``user`` edits their message ``ts`` in their direct message with the bot."""
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "channel": direct_channel(user),
+        "channel_type": "im",
+        "hidden": True,
+        "ts": edited_at,
+        "event_ts": edited_at,
+        "message": {
+            "type": "message",
+            "user": user,
+            "text": text,
+            "ts": ts,
+            "edited": {"user": user, "ts": edited_at},
+        },
+        "previous_message": {"type": "message", "user": user, "text": "…", "ts": ts},
     }
 
 

@@ -245,3 +245,29 @@ async def test_the_outcome_equals_a_team_round_with_the_same_answers(
         if item is not None
     ]
     assert pairs == team_pairs
+
+
+async def test_plain_words_in_the_private_conversation_are_what_they_say(
+    channel: LocalChannel, service: DialogueService, clock: FakeClock
+) -> None:
+    await channel.say(ANNA, START)
+    await channel.say(BRAM, "/dialoog doe-mee")
+    await channel.say(BRAM, "overslaan", direct=True)
+    assert channel.private_questions(BRAM)[-1].step_number == 2
+    await channel.say(BRAM, "Verder", direct=True)
+    assert channel.private_questions(BRAM)[-1].step_number == 2  # asked again
+    rnd = await state(service, channel)
+    assert rnd.answers == ()  # neither word was kept as an answer
+
+
+def test_a_network_reminder_says_where_to_answer() -> None:
+    from bot.render import reminder_text
+
+    reminder = ReminderPost(
+        round_id=1, step_index=2, label="de netwerkronde", text="Je bent bij 1.1 (nog 5 vragen)",
+        timezone="Europe/Amsterdam", platform="local", user_id="bram", name="Bram",
+        kind="netwerk",
+    )  # fmt: skip
+    text = reminder_text(reminder)
+    assert "in ons privégesprek" in text
+    assert "draad" not in text

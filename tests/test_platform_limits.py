@@ -24,13 +24,14 @@ from adapters.slack.translate import (
     ADDITION_ACTION,
     AGREE_ACTION,
     EDIT_ACTION,
+    JOIN_ACTION,
     OBJECTION_ACTION,
     PROPOSE_ACTION,
 )
 from adapters.telegram import format as fmt
 from bot.brief import edit_commands, record_note
 from bot.model import ReviewPhase, Status, StepKind
-from bot.outbound import DraftPost, NoticePost, QuestionPost, ReminderPost
+from bot.outbound import DraftPost, NoticePost, ProgressPost, QuestionPost, ReminderPost
 from bot.summary import Comparison, Outcome, Participation, Period, Remark, Summary
 from bot.synthesis import ActionRow, Contrast, Dream, Synthesis, Theme
 from tests.platform_limits import (
@@ -367,7 +368,7 @@ def test_the_edit_modal_holds_what_fits_and_says_how_to_change_the_rest() -> Non
 def test_button_data_stays_within_telegrams_64_bytes() -> None:
     from adapters.telegram import translate as telegram_translate
 
-    for verb in ("klopt", "aanvulling", "bezwaar", "voorleggen"):
+    for verb in ("klopt", "aanvulling", "bezwaar", "voorleggen", "doe-mee"):
         data = telegram_translate.callback_data(verb, 10**18 - 1)
         assert len(data.encode()) <= 64
         assert telegram_translate.callback_target(data) == (verb, 10**18 - 1)
@@ -437,6 +438,67 @@ def test_a_question_and_its_modal_at_the_extremes() -> None:
     first = next(b for b in message["blocks"] if b["type"] == "section")["text"]["text"]
     view = blocks.private_modal({"round_id": 1, "step_index": 0, "channel": "C1"}, first * 40)
     assert slack_view_problems(view) == []
+
+
+def test_a_network_announcement_at_the_extremes_keeps_its_button_in_view() -> None:
+    text = ("Welkom <!channel> 😀𝔸\n\n" + "&&<> " * 8000)[:40_000]
+    slack = blocks.notice(NoticePost(round_id=10**18 - 1, text=text, join=True))
+    assert_slack_fits(slack)
+    assert len(slack) > 1
+    assert action_ids(slack)[0] == [JOIN_ACTION]  # under the message the channel shows
+    assert not any(action_ids(slack)[1:])
+    read = [{**m, "blocks": [b for b in m["blocks"] if b["type"] != "actions"]} for m in slack]
+    assert squash(text) == squash("".join(slack_texts(read)))
+    short = blocks.notice(NoticePost(round_id=1, text="Welkom", join=True))
+    assert len(short) == 1
+    assert action_ids(short) == [[JOIN_ACTION]]
+
+
+def test_a_privately_asked_question_at_the_extremes() -> None:
+    q = QuestionPost(
+        round_id=1, step_index=0, step_number=3, step_count=31, kind=StepKind.QUESTION,
+        ref="4.4", label="L" * 200, role="<!channel> rol", text="Vraag & <b>? 😀 " * 12_000,
+        invitation="Deel je beelden " * 200, answer_until=NOW, timezone="Europe/Amsterdam",
+        reconstructed=True, platform="slack", user_id="U1", name="<!channel> " + "N" * 69,
+    )  # fmt: skip
+    marked = "(begin van de vraag aangevuld door dialoogbot)"
+    message = blocks.question(q)  # a question with a person goes to them privately
+    assert message == blocks.private_question(q)
+    assert_slack_fits([message])
+    shown = slack_texts([message])
+    assert marked in shown
+    assert any(t.startswith("Vraag 3 van 31 · de ronde sluit ") for t in shown)
+    assert any("/dialoog overslaan" in t for t in shown)
+    assert not any(b["type"] == "actions" for b in message["blocks"])  # no thread, no modal
+    assert message["text"].startswith("Vraag 3 van 31 · ")
+    telegram = fmt.private_question(q)
+    assert telegram_text_problems(telegram) == []
+    assert "Vraag &amp; &lt;b&gt;? 😀" in telegram
+    assert f"<i>{marked}</i>" in telegram
+    assert "<i>Vraag 3 van 31 · de ronde sluit " in telegram
+    assert "/dialoog overslaan" in telegram
+    plain = q.model_copy(
+        update={"label": "4.4", "text": "Wat zie je?", "invitation": None, "reconstructed": False}
+    )
+    assert marked not in "".join(slack_texts([blocks.private_question(plain)]))
+    assert "Wat zie je?" in telegram_parse(fmt.private_question(plain))[0]
+    assert "…" not in telegram_parse(fmt.private_question(plain))[0]
+
+
+def test_progress_shows_counts_on_both_platforms() -> None:
+    for joined, done, is_open in [(0, 0, True), (1, 0, True), (300, 299, True), (12, 7, False)]:
+        p = ProgressPost(
+            round_id=1, joined=joined, done=done, underway=joined - done, closes=NOW,
+            timezone="Europe/Amsterdam", open=is_open, edit_of="123",
+        )  # fmt: skip
+        slack = blocks.progress(p)
+        assert_slack_fits([slack])
+        telegram = fmt.progress(p)
+        assert telegram_text_problems(telegram) == []
+        shown = [slack["blocks"][0]["text"]["text"], telegram_parse(telegram)[0]]
+        if joined:
+            assert all(f"{done} van {joined} deelnemer" in t for t in shown)
+        assert all(("gesloten" in t) is not is_open for t in shown)
 
 
 def test_the_validators_catch_what_the_platforms_refuse() -> None:

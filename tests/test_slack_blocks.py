@@ -4,14 +4,15 @@ outcome's buttons and modals translated back into the commands they stand for.""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from adapters.slack import blocks, translate
-from bot.model import ReviewPhase
-from bot.outbound import DraftPost
+from bot.model import AnswerEdited, AnswerGiven, ReviewPhase
+from bot.outbound import DraftPost, NoticePost
 from bot.summary import Summary
 from bot.synthesis import ActionRow
 from tests.platform_limits import slack_message_problems, slack_view_problems
@@ -139,6 +140,57 @@ def test_remarks_and_clicks_are_commands_with_stable_ids() -> None:
     assert agree.event_id == "uitkomst_klopt:UBRAM:1700000000.000100"
 
 
+def test_doe_mee_is_a_join_in_the_rounds_channel_with_a_stable_id() -> None:
+    [announcement] = blocks.notice(NoticePost(round_id=7, text="Welkom", join=True))
+    button = announcement["blocks"][-1]["elements"][0]
+    click = {
+        "user": {"id": "UBRAM"}, "trigger_id": "t9", "channel": {"id": "C1"},
+        "actions": [{**button, "action_ts": "1700000000.000100"}],
+    }  # fmt: skip
+    joined = translate.join_command(click, "Bram")
+    assert (joined.channel, joined.person.user_id, joined.text) == (
+        translate.channel("C1"), "UBRAM", "doe-mee",
+    )  # fmt: skip
+    assert joined.event_id == "netwerk_doe_mee:UBRAM:1700000000.000100"
+    assert translate.join_command(click, "Bram").event_id == joined.event_id  # redelivered
+    later = {**click, "actions": [{**button, "action_ts": "1700000009.000100"}]}
+    assert translate.join_command(later, "Bram").event_id != joined.event_id  # a new click
+    assert blocks.notice(NoticePost(round_id=7, text="Welkom"))[0]["blocks"][-1]["type"] == (
+        "section"  # any other notice: no button
+    )
+
+
+def test_a_direct_message_is_a_direct_answer_and_its_edit_an_edit() -> None:
+    said = {"channel": "DUSARA", "channel_type": "im", "user": "USARA", "text": "Tijd", "ts": "5.1"}
+    answer = translate.message({"event": said, "event_id": "Ev1"}, "UBOT", "Sara")
+    assert isinstance(answer, AnswerGiven)
+    assert answer.direct
+    assert (answer.channel, answer.message_id, answer.text, answer.event_id) == (
+        translate.channel("DUSARA"), "5.1", "Tijd", "Ev1",
+    )  # fmt: skip
+    in_thread = {**said, "thread_ts": "4.0"}  # a thread in the direct message: the same
+    assert translate.message({"event": in_thread}, "UBOT", "Sara") == replace(answer, event_id=None)
+    own = {**said, "user": "UBOT", "bot_id": "B1"}  # the bot's own question there
+    assert translate.message({"event": own}, "UBOT", "dialoogbot") is None
+    joined = {**said, "subtype": "channel_join"}
+    assert translate.message({"event": joined}, "UBOT", "Sara") is None
+    a_file = {**said, "subtype": "file_share", "text": ""}
+    assert translate.message({"event": a_file}, "UBOT", "Sara") is None
+    changed = {
+        "channel": "DUSARA", "channel_type": "im", "subtype": "message_changed", "ts": "6.0",
+        "message": {"user": "USARA", "text": "Meer tijd", "ts": "5.1"},
+    }  # fmt: skip
+    edit = translate.message({"event": changed, "event_id": "Ev2"}, "UBOT", "Sara")
+    assert isinstance(edit, AnswerEdited)
+    assert (edit.channel, edit.message_id, edit.text) == (
+        translate.channel("DUSARA"), "5.1", "Meer tijd",
+    )  # fmt: skip
+    top_level = {**said, "channel": "C1", "channel_type": "channel"}  # not a thread reply
+    assert translate.message({"event": top_level}, "UBOT", "Sara") is None
+    assert translate.is_direct("DUSARA")
+    assert not translate.is_direct("C1")
+
+
 def test_mentions_are_recognised_only_at_the_start() -> None:
     assert translate.strip_mention("<@UBOT> status", "UBOT") == "status"
     assert translate.strip_mention("<@UBOT|dialoogbot>  help", "UBOT") == "help"
@@ -155,3 +207,8 @@ def test_the_manifest_asks_for_what_the_adapter_uses() -> None:
     }  # fmt: skip
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert manifest["settings"]["interactivity"]["is_enabled"] is True  # buttons and modals
+    # a network round: people write to the bot in its Messages tab, and it hears them
+    assert "message.im" in manifest["settings"]["event_subscriptions"]["bot_events"]
+    home = manifest["features"]["app_home"]
+    assert home["messages_tab_enabled"] is True
+    assert home["messages_tab_read_only_enabled"] is False

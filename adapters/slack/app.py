@@ -33,12 +33,14 @@ from adapters.slack import blocks, translate
 from bot.i18n import _
 from bot.model import ChannelRef, InboundEvent
 from bot.outbound import (
+    AnswersPost,
     Content,
     DeliveryRefused,
     DirectNotice,
     DraftPost,
     NoticePost,
     Parts,
+    ProgressPost,
     QuestionPost,
     ReminderPost,
     ReplyPost,
@@ -70,6 +72,9 @@ REFUSALS = frozenset(
         "ekm_access_denied",
     }
 )
+# chat.update's answers when the message to edit is gone (deleted, or never ours to edit):
+# the progress is posted anew instead.
+GONE = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
 
 
 class SlackSettings(BaseSettings):
@@ -178,6 +183,7 @@ class SlackAdapter:
         app.view(translate.REMARK_VIEW)(self._acked(self._remark_submit))
         app.action(translate.EDIT_ACTION)(self._acked(self._edit_button))
         app.action(translate.PROPOSE_ACTION)(self._acked(self._propose_button))
+        app.action(translate.JOIN_ACTION)(self._acked(self._join_button))
         app.view(translate.EDIT_VIEW)(self._acked(self._edit_submit))
 
     def _acked(
@@ -307,6 +313,15 @@ class SlackAdapter:
         name = await self.name_of(body["user"]["id"])
         return await self._keep(*translate.outcome_edits(body, name))
 
+    # --- a network round: joining -------------------------------------------------------
+
+    async def _join_button(self, body: dict[str, Any]) -> Job:
+        """Doe mee, under a network round's announcement: ``/dialoog doe-mee`` in the
+        round's channel, kept before Slack hears back. The first question follows in the
+        person's direct message with the bot, the word that they joined as an ephemeral."""
+        name = await self.name_of(body["user"]["id"])
+        return await self._keep(translate.join_command(body, name))
+
     async def _keep(self, *events: InboundEvent) -> Job:
         """Write the events to the inbox (before the ack), in order; work them off after
         the ack. Raises if one cannot be kept: Slack then hears of a failure."""
@@ -361,9 +376,14 @@ class SlackAdapter:
                 self._quiet.notify_all()
 
     async def idle(self) -> None:
-        """Until no Slack request is being worked on."""
-        async with self._quiet:
-            await self._quiet.wait_for(lambda: self._busy == 0)
+        """Until no Slack request is being worked on, nor any work it started after the
+        ack (a delivery it asked for may not have begun when the request's work ended)."""
+        while True:
+            async with self._quiet:
+                await self._quiet.wait_for(lambda: self._busy == 0)
+            if not self._tasks:
+                return
+            await asyncio.wait(set(self._tasks))
 
     async def name_of(self, user_id: str) -> str:
         """The name people see in Slack, looked up once per user."""
@@ -406,10 +426,16 @@ class SlackAdapter:
     async def _send(self, channel: ChannelRef, content: Content, parts: Parts) -> str:
         posted = _Poster(self.client, parts)
         match content:
+            case QuestionPost() if content.user_id is not None:
+                # a network round asks each participant in their direct message
+                direct = await self._direct_channel(content.user_id)
+                return await posted.one(direct, blocks.private_question(content))
             case QuestionPost():
                 return await posted.one(channel.channel_id, blocks.question(content))
             case NoticePost():
                 return await posted.all(channel.channel_id, blocks.notice(content))
+            case ProgressPost():
+                return await self._progress(channel.channel_id, content, posted)
             case ReminderPost():
                 direct = await self._direct_channel(content.user_id)
                 return await posted.one(direct, blocks.reminder(content, channel.channel_id))
@@ -418,6 +444,11 @@ class SlackAdapter:
                 return await posted.one(direct, {"text": blocks.fallback(content.text)})
             case ReplyPost():
                 text = blocks.fallback(content.text)
+                if translate.is_direct(channel.channel_id):
+                    # said in a direct message (an answer, a command there): the reply is
+                    # a message of its own there, not an ephemeral that vanishes
+                    direct = await self._direct_channel(content.user_id)
+                    return await posted.one(direct, {"text": text})
                 if content.private:
                     response = await self.client.chat_postEphemeral(
                         channel=channel.channel_id, user=content.user_id, text=text
@@ -449,6 +480,30 @@ class SlackAdapter:
                 # For the coordinator alone, like a reminder: in a direct message.
                 direct = await self._direct_channel(content.user_id)
                 return await posted.all(direct, blocks.draft(content, channel.channel_id))
+            case AnswersPost():
+                # Eerst zelf: in the thread of the step's question, not shown in the channel
+                # (without that question, in the channel, any rest in its thread)
+                return await posted.all(
+                    channel.channel_id,
+                    blocks.answers(content),
+                    thread=content.thread,
+                    broadcast=False,
+                )
+
+    async def _progress(self, channel_id: str, progress: ProgressPost, posted: _Poster) -> str:
+        """The round's progress message, edited in place (chat.update); posted anew when
+        there is none yet, or when the one there was is gone."""
+        message = blocks.progress(progress)
+        if progress.edit_of is not None:
+            try:
+                await self.client.chat_update(channel=channel_id, ts=progress.edit_of, **message)
+            except SlackApiError as exc:
+                if str(exc.response.get("error", "")) not in GONE:
+                    raise
+                log.info("progress message %s is gone; posting it anew", progress.edit_of)
+            else:
+                return progress.edit_of
+        return await posted.one(channel_id, message)
 
     async def _direct_channel(self, user_id: str) -> str:
         opened = await self.client.conversations_open(users=user_id)
@@ -513,21 +568,27 @@ class _Poster:
         return str(response["ts"])
 
     async def all(
-        self, channel_id: str, messages: list[dict[str, Any]], thread: str | None = None
+        self,
+        channel_id: str,
+        messages: list[dict[str, Any]],
+        thread: str | None = None,
+        *,
+        broadcast: bool = True,
     ) -> str:
         """A message that may need several parts, each recorded once confirmed.
 
         Without a thread: the first part in the channel, the rest in its thread. In a
-        thread: every part there, the first also sent to the channel.
+        thread: every part there, the first also sent to the channel (unless not
+        ``broadcast``).
         """
         if thread is None:
             first = await self.parts.part("0", lambda: self.one(channel_id, messages[0]))
             thread = first
         else:
             where = thread
+            shown: dict[str, Any] = {"reply_broadcast": True} if broadcast else {}
             first = await self.parts.part(
-                "0",
-                lambda: self.one(channel_id, messages[0], thread_ts=where, reply_broadcast=True),
+                "0", lambda: self.one(channel_id, messages[0], thread_ts=where, **shown)
             )
         for number, message in enumerate(messages[1:], start=1):
             key = str(number)

@@ -29,6 +29,7 @@ from adapters.slack.translate import (
     DATE_INPUT,
     EDIT_ACTION,
     EDIT_VIEW,
+    JOIN_ACTION,
     OBJECTION_ACTION,
     PRIVATE_ACTION,
     PRIVATE_VIEW,
@@ -52,8 +53,15 @@ from bot.brief import (
 )
 from bot.commands import MAX_REMARK
 from bot.i18n import _
-from bot.outbound import DraftPost, NoticePost, QuestionPost, ReminderPost
-from bot.render import reminder_text
+from bot.outbound import (
+    AnswersPost,
+    DraftPost,
+    NoticePost,
+    ProgressPost,
+    QuestionPost,
+    ReminderPost,
+)
+from bot.render import answers_text, progress_text, reminder_text
 from bot.school_days import local
 from bot.summary import Summary
 from bot.texts import moment
@@ -79,6 +87,9 @@ OUTCOME_BLOCK = "dialoog_uitkomst"
 DRAFT_TITLE = "dialoog_concept"
 VERDICT_BLOCK = "dialoog_reactie"
 DRAFT_BLOCK = "dialoog_concept_knoppen"
+JOIN_BLOCK = "dialoog_doe_mee"
+PRIVATE_QUESTION_BLOCK = "dialoog_vraag_prive"
+PROGRESS_BLOCK = "dialoog_voortgang"
 
 _ESCAPED = {"&": 5, "<": 4, ">": 4}  # the length of "&amp;", "&lt;", "&gt;"
 
@@ -190,20 +201,25 @@ def fallback(text: str) -> str:
 
 
 def question(q: QuestionPost) -> dict[str, Any]:
+    if q.user_id is not None:
+        return private_question(q)
     title = f"{q.label} · {q.role}" if q.role and q.kind == "question" else q.label
     when = moment(q.answer_until, q.timezone) if q.answer_until else None
     meta = _("Stap {n} van {total}").format(n=q.step_number, total=q.step_count)
     if when:
         meta += " · " + _("antwoorden tellen mee tot {when}").format(when=when)
-    meta += " · " + _("antwoord in de draad onder dit bericht")
-    button = {
-        "type": "button",
-        "action_id": PRIVATE_ACTION,
-        "text": {"type": "plain_text", "text": shorten(_("Privé antwoorden"), BUTTON_LIMIT)},
-        "value": json.dumps({"round_id": q.round_id, "step_index": q.step_index}),
-    }
+    notes = [reconstructed_note()] if q.reconstructed else []
+    target: dict[str, Any] = {"round_id": q.round_id, "step_index": q.step_index}
+    if q.own_first:
+        # eerst zelf: the private answer is the way; the thread gets them all at the close
+        target["own_first"] = True
+        notes.append(own_first_note())
+        button = _button(_("Antwoord (eerst zelf)"), PRIVATE_ACTION, json.dumps(target), "primary")
+    else:
+        meta += " · " + _("antwoord in de draad onder dit bericht")
+        button = _button(_("Privé antwoorden"), PRIVATE_ACTION, json.dumps(target))
     # the card completed words its source lost: said wherever the question is shown
-    about = contexts([*([reconstructed_note()] if q.reconstructed else []), meta])
+    about = contexts([*notes, meta])
     actions = {"type": "actions", "elements": [button]}
 
     def blocks(body: str) -> list[Block]:
@@ -218,8 +234,67 @@ def question(q: QuestionPost) -> dict[str, Any]:
     return {"text": fallback(f"{title}: {q.text}"), "blocks": blocks(body)}
 
 
+def own_first_note() -> str:
+    """Under an eerst-zelf round's question: how to answer, and when the others show."""
+    return _(
+        "Eerst zelf: antwoord met de knop; alle antwoorden komen in de draad als de stap sluit."
+    )
+
+
+def answers(p: AnswersPost) -> list[Message]:
+    """Eerst zelf: everyone's answers to a step that closed, for its question's thread.
+
+    Plain text throughout, so nothing anyone typed pings or formats; a line per answer,
+    as many sections and messages as it takes."""
+    return _messages([_section(text) for text in flow(answers_text(p).split("\n"))])
+
+
+def private_question(q: QuestionPost) -> dict[str, Any]:
+    """A network round's question, in the participant's direct message with the bot:
+    where they stand, until when, and that a plain message answers it. No thread and no
+    private-answer button: the whole conversation is theirs."""
+    title = f"{q.label} · {q.role}" if q.role and q.kind == "question" else q.label
+    where = _("Vraag {n} van {total}").format(n=q.step_number, total=q.step_count)
+    meta = where
+    if q.answer_until:
+        meta += " · " + _("de ronde sluit {when}").format(when=moment(q.answer_until, q.timezone))
+    how = _(
+        "Antwoord gewoon hier met een bericht; dan komt de volgende vraag. Overslaan: "
+        "/dialoog overslaan · later verder: /dialoog verder · een antwoord aanpassen: "
+        "wijzig je bericht."
+    )
+    about = contexts([*([reconstructed_note()] if q.reconstructed else []), meta, how])
+
+    def blocks(body: str) -> list[Block]:
+        return [header(title, block_id=PRIVATE_QUESTION_BLOCK), *plain_sections(body), *about]
+
+    body = longest_fitting(
+        q.text + (f"\n\n{q.invitation}" if q.invitation else ""),
+        lambda text: _fits(blocks(text)),
+    )
+    return {"text": fallback(f"{where} · {title}: {q.text}"), "blocks": blocks(body)}
+
+
 def notice(n: NoticePost) -> list[dict[str, Any]]:
-    return _messages(plain_sections(n.text))
+    """A notice; a network round's announcement gets Doe mee under its first message,
+    the one the channel shows."""
+    if not n.join:
+        return _messages(plain_sections(n.text))
+    value = json.dumps({"round_id": n.round_id})
+    button = _actions(JOIN_BLOCK, [_button(_("Doe mee"), JOIN_ACTION, value, "primary")])
+    chunks = _chunks(plain_sections(n.text))
+    first = chunks[0]
+    rest = [block for chunk in chunks[1:] for block in chunk]
+    while len(first) > 1 and not _fits([*first, button]):
+        rest.insert(0, first.pop())
+    chunks = [[*first, button], *(_chunks(rest) if rest else [])]
+    return [{"text": fallback("\n".join(_texts(chunk))), "blocks": chunk} for chunk in chunks]
+
+
+def progress(p: ProgressPost) -> dict[str, Any]:
+    """A network round's progress in its channel: counts, never names."""
+    text = shorten(progress_text(p), SECTION_LIMIT)
+    return {"text": fallback(text), "blocks": [{**_section(text), "block_id": PROGRESS_BLOCK}]}
 
 
 def reminder(r: ReminderPost, channel_id: str) -> dict[str, Any]:
@@ -239,7 +314,11 @@ def reminder(r: ReminderPost, channel_id: str) -> dict[str, Any]:
 
 
 def private_modal(target: dict[str, Any], question_text: str) -> dict[str, Any]:
-    note = contexts([_("Je antwoord verschijnt pas in de eindsamenvatting.")])
+    if target.get("own_first"):
+        shown_when = _("Je antwoord verschijnt met je naam in de draad als de stap sluit.")
+    else:
+        shown_when = _("Je antwoord verschijnt pas in de eindsamenvatting.")
+    note = contexts([shown_when])
     shown = longest_fitting(
         question_text,
         lambda text: _fits([*plain_sections(text), *note], MODAL_BLOCK_LIMIT - 1),  # and input

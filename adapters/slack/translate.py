@@ -37,6 +37,8 @@ EDIT_VIEW = "uitkomst_bewerken"
 REMARK_BLOCK = "reactie"
 TEXT_INPUT = "tekst"
 DATE_INPUT = "datum"
+# A network round: Doe mee under its announcement, in the round's channel.
+JOIN_ACTION = "netwerk_doe_mee"
 # what each remark button asks for, as the command word
 REMARKS = {ADDITION_ACTION: "aanvulling", OBJECTION_ACTION: "bezwaar"}
 # the word that removes a theme when typed as its title in the edit modal
@@ -83,24 +85,20 @@ def message(
     """A thread reply, its edit or its deletion; None for everything else.
 
     The bot's own messages, top-level messages and messages that address the bot (which
-    arrive as ``app_mention`` too) are not answers.
+    arrive as ``app_mention`` too) are not answers. In a direct message with the bot
+    (``channel_type`` "im") every message of the person is one: in a network round, the
+    answer to the question they are on.
     """
     event = body["event"]
     event_id = body.get("event_id")
     subtype = event.get("subtype")
     if subtype == "message_deleted":
         return AnswerDeleted(channel(event["channel"]), event["deleted_ts"], event_id=event_id)
+    if event.get("channel_type") == "im":
+        return _direct(event, event_id, bot_user_id, name)
     if subtype == "message_changed":
         changed = event.get("message") or {}
-        if not _is_reply(changed, bot_user_id):
-            return None
-        return AnswerEdited(
-            channel(event["channel"]),
-            person(changed["user"], name),
-            changed["ts"],
-            changed.get("text") or "",
-            event_id=event_id,
-        )
+        return _edited(event, changed, event_id, name) if _is_reply(changed, bot_user_id) else None
     if subtype not in (None, "thread_broadcast", "file_share") or not _is_reply(event, bot_user_id):
         return None
     return AnswerGiven(
@@ -111,6 +109,53 @@ def message(
         reply_to=event["thread_ts"],
         event_id=event_id,
     )
+
+
+def _edited(event: Payload, changed: Payload, event_id: str | None, name: str) -> AnswerEdited:
+    """An edited message: the service finds the answer by its conversation and ``ts``."""
+    return AnswerEdited(
+        channel(event["channel"]),
+        person(changed["user"], name),
+        changed["ts"],
+        changed.get("text") or "",
+        event_id=event_id,
+    )
+
+
+def _direct(
+    event: Payload, event_id: str | None, bot_user_id: str, name: str
+) -> AnswerGiven | AnswerEdited | None:
+    """A message, or its edit, in someone's direct message with the bot.
+
+    The service knows the answer by the conversation and the message's ``ts``, which is
+    also what an edit of it names."""
+    subtype = event.get("subtype")
+    if subtype == "message_changed":
+        changed = event.get("message") or {}
+        if not _from_a_person(changed, bot_user_id):
+            return None
+        return _edited(event, changed, event_id, name)
+    if subtype not in (None, "file_share") or not _from_a_person(event, bot_user_id):
+        return None
+    if not (event.get("text") or "").strip():
+        return None  # a file without a word: nothing to answer with
+    return AnswerGiven(
+        channel(event["channel"]),
+        person(event["user"], name),
+        event["ts"],
+        event.get("text") or "",
+        event_id=event_id,
+        direct=True,
+    )
+
+
+def _from_a_person(event: Payload, bot_user_id: str) -> bool:
+    return bool(event.get("user")) and not event.get("bot_id") and event["user"] != bot_user_id
+
+
+def is_direct(channel_id: str) -> bool:
+    """Whether a conversation is a direct message: Slack's ids for those start with D."""
+    return channel_id.startswith("D")
 
 
 def _is_reply(event: Payload, bot_user_id: str) -> bool:
@@ -180,6 +225,12 @@ def button_command(body: Payload, name: str, text: str) -> CommandGiven:
         text,
         event_id=action_event_id(body),
     )
+
+
+def join_command(body: Payload, name: str) -> CommandGiven:
+    """A click on Doe mee under a network round's announcement: ``/dialoog doe-mee`` in
+    the round's channel, which is where the button sits."""
+    return button_command(body, name, "doe-mee")
 
 
 def _view_event_id(view: Payload, key: str, text: str) -> str:

@@ -24,6 +24,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from telegram import (
     BotCommand,
     CallbackQuery,
+    Chat,
     ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -53,12 +54,14 @@ from bot.brief import edit_commands, editable, record_note, reviewing
 from bot.i18n import _
 from bot.model import ChannelRef, CommandGiven, InboundEvent, StepKind
 from bot.outbound import (
+    AnswersPost,
     Content,
     DeliveryRefused,
     DirectNotice,
     DraftPost,
     NoticePost,
     Parts,
+    ProgressPost,
     QuestionPost,
     ReminderPost,
     ReplyPost,
@@ -71,6 +74,10 @@ log = logging.getLogger(__name__)
 Sleep = Callable[[float], Awaitable[None]]
 Kept = Callable[[], Awaitable[None]]
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+# editMessageText's refusals when the message to edit is gone (deleted, or not the bot's
+# to edit): the progress is posted anew instead
+GONE = ("message to edit not found", "message can't be edited", "message_id_invalid")
+NOT_MODIFIED = "message is not modified"
 
 
 class TelegramSettings(BaseSettings):
@@ -176,7 +183,19 @@ class TelegramAdapter:
             await self._handle(event, update.update_id)
 
     async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        event = translate.answer(update)
+        message = update.message
+        asked: list[str] = []
+        if message is not None and message.chat.type == Chat.PRIVATE and message.reply_to_message:
+            # a reply in a private chat: to a team round's question asked here, or not
+            try:
+                asked = await self.service.message_ids(translate.channel(message))
+            except Exception:
+                log.exception(
+                    "could not look at Telegram update %s; it comes again", update.update_id
+                )
+                self._unkept.add(update.update_id)
+                return
+        event = translate.answer(update, asked)
         if event is not None:
             await self._handle(event, update.update_id)
 
@@ -194,8 +213,20 @@ class TelegramAdapter:
         if not words:
             await message.reply_text(
                 _("Hallo! Via mij kun je privé antwoorden op vragen uit je groep, en krijg je "
-                  "herinneringen. Gebruik de knop ‘Privé antwoorden’ onder een vraag.")
+                  "herinneringen. Gebruik de knop ‘Privé antwoorden’ onder een vraag. Doe je "
+                  "mee aan een netwerkronde? Typ hier /dialoog verder.")
             )  # fmt: skip
+            return
+        if words == [translate.CONTINUE_START]:
+            # from "I cannot write to you": the private chat is open now, go on here
+            event = CommandGiven(
+                translate.channel(message),
+                translate.person(user),
+                "verder",
+                event_id=str(update.update_id),
+                message_id=str(message.message_id),
+            )
+            await self._handle(event, update.update_id)
             return
         target = translate.private_target(words, self._link_key)
         question = None
@@ -206,7 +237,13 @@ class TelegramAdapter:
                 _("Deze link hoort niet bij een vraag waarop jij nu privé kunt antwoorden.")
             )
             return
-        how = _("Antwoord op dit bericht; alleen de eindsamenvatting toont je antwoord.")
+        if translate.own_first_start(words):
+            how = _(
+                "Antwoord op dit bericht. Als de stap sluit, komt je antwoord met je naam in de "
+                "draad onder de vraag in de groep."
+            )
+        else:
+            how = _("Antwoord op dit bericht; alleen de eindsamenvatting toont je antwoord.")
         asked = await message.reply_text(
             fmt.pack(fmt.text_units(question) + fmt.text_units(how, "i"))[0],
             parse_mode=ParseMode.HTML,
@@ -246,7 +283,18 @@ class TelegramAdapter:
             return
         chat = int(channel.channel_id)
         pressed_in = query.message.chat.id if query.message is not None else None
-        if verb in translate.VERDICTS:
+        if verb == translate.JOIN:
+            # under a network round's announcement in its group: only its members join
+            if pressed_in != chat or not await self._in_chat(chat, user.id):
+                await self._answer_button(query, _("Alleen leden van de groep kunnen meedoen."))
+                return
+            event = CommandGiven(
+                channel, translate.person(user), "doe-mee", event_id=str(update.update_id)
+            )
+            done = _("Je doet mee! De vragen komen in je privégesprek met @{bot}.").format(
+                bot=self.bot.username
+            )
+        elif verb in translate.VERDICTS:
             # the button sits under the outcome in the round's group: only its members
             if pressed_in != chat or not await self._in_chat(chat, user.id):
                 await self._answer_button(query, _("Alleen leden van de groep kunnen reageren."))
@@ -357,23 +405,33 @@ class TelegramAdapter:
         chat = int(channel.channel_id)
         topic = int(channel.thread_id) if channel.thread_id else None
         match content:
+            case QuestionPost() if content.user_id is not None:
+                return await self._send_private_question(chat, topic, content, parts)
             case QuestionPost():
                 hint = None
                 if content.kind is StepKind.OPENING:
                     hint = _("Voor privé antwoorden en herinneringen: start één keer een "
                              "privégesprek met @{bot}.").format(bot=self.bot.username)  # fmt: skip
                 start = translate.private_start(
-                    content.round_id, content.step_index, self._link_key
-                )
+                    content.round_id, content.step_index, self._link_key,
+                    own_first=content.own_first,
+                )  # fmt: skip
                 link = f"https://t.me/{self.bot.username}?start={start}"
-                button = InlineKeyboardButton(_("Privé antwoorden"), url=link)
+                label = _("Antwoord (eerst zelf)") if content.own_first else _("Privé antwoorden")
+                button = InlineKeyboardButton(label, url=link)
                 sent = await self.bot.send_message(
                     chat, fmt.question(content, dm_hint=hint), parse_mode=ParseMode.HTML,
                     message_thread_id=topic, reply_markup=InlineKeyboardMarkup([[button]]),
                 )  # fmt: skip
                 return str(sent.message_id)
             case NoticePost():
-                return await self._send_all(chat, topic, fmt.notice(content), parts)
+                markup = None
+                if content.join:  # a network round's announcement: Doe mee under it
+                    join = _button(_("Doe mee"), translate.JOIN, content.round_id)
+                    markup = InlineKeyboardMarkup([[join]])
+                return await self._send_all(chat, topic, fmt.notice(content), parts, markup=markup)
+            case ProgressPost():
+                return await self._send_progress(chat, topic, content)
             case ReminderPost():
                 sent = await self.bot.send_message(
                     int(content.user_id), fmt.reminder(content), parse_mode=ParseMode.HTML
@@ -425,6 +483,59 @@ class TelegramAdapter:
                 return first
             case DraftPost():
                 return await self._send_draft(chat, topic, content, parts)
+            case AnswersPost():
+                # eerst zelf: as replies to the step's question, in the round's topic if any
+                thread = int(content.thread) if content.thread else None
+                return await self._send_all(
+                    chat, topic, fmt.answers(content), parts, reply_to=thread,
+                    without_reply=True,
+                )  # fmt: skip
+
+    async def _send_private_question(
+        self, chat: int, topic: int | None, question: QuestionPost, parts: Parts
+    ) -> str:
+        """A network round's question in the participant's private chat (the chat id is
+        the user id). Telegram lets a bot write only to people who started a chat with it;
+        to anyone else the group is told, without the question, with a button that opens
+        the private chat, where ``/start verder`` asks it again."""
+        assert question.user_id is not None
+        assert question.name is not None
+        texts = [fmt.private_question(question)]
+        try:
+            return await self._send_all(int(question.user_id), None, texts, parts)
+        except Forbidden:
+            text = _(
+                "{name}, ik kan je de vragen van de netwerkronde niet privé sturen. Start een "
+                "privégesprek met mij met de knop hieronder; daar gaan we verder."
+            ).format(name=fmt.name(question.name))
+            link = f"https://t.me/{self.bot.username}?start={translate.CONTINUE_START}"
+            button = InlineKeyboardButton(_("Privégesprek starten"), url=link)
+            hint = fmt.pack(fmt.text_units(text))
+            markup = InlineKeyboardMarkup([[button]])
+            return await self._send_all(chat, topic, hint, parts, markup=markup, start=len(texts))
+
+    async def _send_progress(self, chat: int, topic: int | None, progress: ProgressPost) -> str:
+        """The round's progress message, edited in place; posted anew when there is none
+        yet, or when the one there was is gone. Unchanged counts are no failure."""
+        text = fmt.progress(progress)
+        if progress.edit_of is not None:
+            try:
+                await self.bot.edit_message_text(
+                    text, chat_id=chat, message_id=int(progress.edit_of), parse_mode=ParseMode.HTML
+                )
+            except BadRequest as exc:
+                reason = exc.message.lower()
+                if NOT_MODIFIED in reason:
+                    return progress.edit_of
+                if not any(gone in reason for gone in GONE):
+                    raise
+                log.info("progress message %s is gone; posting it anew", progress.edit_of)
+            else:
+                return progress.edit_of
+        sent = await self.bot.send_message(
+            chat, text, parse_mode=ParseMode.HTML, message_thread_id=topic
+        )
+        return str(sent.message_id)
 
     async def _send_draft(
         self, chat: int, topic: int | None, draft: DraftPost, parts: Parts
@@ -460,9 +571,11 @@ class TelegramAdapter:
         reply_to: int | None = None,
         markup: InlineKeyboardMarkup | None = None,
         start: int = 0,
+        without_reply: bool | None = None,
     ) -> str:
         """Several messages, each sent once even if delivery is interrupted between them.
-        ``markup`` (buttons) goes under the last; ``start`` numbers the parts on."""
+        ``markup`` (buttons) goes under the last; ``start`` numbers the parts on;
+        ``without_reply`` sends them even if ``reply_to`` is gone (deleted)."""
         ids = []
         for number, text in enumerate(texts, start=start):
             buttons = markup if number == start + len(texts) - 1 else None
@@ -471,6 +584,7 @@ class TelegramAdapter:
                 sent = await self.bot.send_message(
                     chat, text, parse_mode=ParseMode.HTML, message_thread_id=topic,
                     reply_to_message_id=reply_to, reply_markup=buttons,
+                    allow_sending_without_reply=without_reply,
                 )  # fmt: skip
                 return str(sent.message_id)
 

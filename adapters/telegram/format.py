@@ -20,8 +20,8 @@ from adapters.text import shorten as text_shorten
 from adapters.text import split as text_split
 from bot.brief import reconstructed_note, short_outcome
 from bot.i18n import _
-from bot.outbound import NoticePost, QuestionPost, ReminderPost
-from bot.render import reminder_text
+from bot.outbound import AnswersPost, NoticePost, ProgressPost, QuestionPost, ReminderPost
+from bot.render import answers_text, progress_text, reminder_text
 from bot.summary import Summary
 from bot.texts import moment
 
@@ -119,7 +119,8 @@ def question(q: QuestionPost, *, dm_hint: str | None = None) -> str:
         meta += " · " + _("antwoorden tellen mee tot {when}").format(
             when=moment(q.answer_until, q.timezone)
         )
-    meta += " · " + _("antwoord met ‘beantwoorden’ op dit bericht")
+    if not q.own_first:  # eerst zelf: the button is the way, not a reply in the group
+        meta += " · " + _("antwoord met ‘beantwoorden’ op dit bericht")
 
     def units(text: str) -> list[Unit]:
         made = [*text_units(title, "b"), *text_units(text)]
@@ -127,6 +128,8 @@ def question(q: QuestionPost, *, dm_hint: str | None = None) -> str:
             made += text_units(reconstructed_note(), "i")
         if q.invitation:
             made += text_units(shorten(q.invitation, NOTE_LIMIT), "i")
+        if q.own_first:
+            made += text_units(own_first_note(), "i")
         made += text_units(meta, "i")
         if dm_hint:
             made += text_units(shorten(dm_hint, NOTE_LIMIT), "i")
@@ -136,6 +139,54 @@ def question(q: QuestionPost, *, dm_hint: str | None = None) -> str:
     # an ellipsis rather than the whole question to a refusal.
     body = longest_fitting(q.text, lambda text: len(pack(units(text))) == 1)
     return pack(units(body))[0]
+
+
+def own_first_note() -> str:
+    """Under an eerst-zelf round's question: how to answer, and when the others show."""
+    return _(
+        "Eerst zelf: antwoord met de knop; alle antwoorden komen in de draad als de stap sluit."
+    )
+
+
+def answers(p: AnswersPost) -> list[str]:
+    """Eerst zelf: everyone's answers to a step that closed, a line each, escaped, in as
+    many messages as it takes."""
+    units: list[Unit] = []
+    for line in answers_text(p).split("\n"):
+        units += text_units(line)
+    return pack(units) or [ELLIPSIS]
+
+
+def private_question(q: QuestionPost) -> str:
+    """A network round's question, in the participant's private chat with the bot: where
+    they stand, until when, and that a plain message answers it."""
+    title = shorten(
+        f"{q.label} · {q.role}" if q.role and q.kind == "question" else q.label, LABEL_LIMIT
+    )
+    meta = _("Vraag {n} van {total}").format(n=q.step_number, total=q.step_count)
+    if q.answer_until:
+        meta += " · " + _("de ronde sluit {when}").format(when=moment(q.answer_until, q.timezone))
+    how = _(
+        "Antwoord gewoon hier met een bericht; dan komt de volgende vraag. Overslaan: "
+        "/dialoog overslaan · later verder: /dialoog verder · een antwoord aanpassen: "
+        "bewerk je bericht."
+    )
+
+    def units(text: str) -> list[Unit]:
+        made = [*text_units(title, "b"), *text_units(text)]
+        if q.reconstructed:  # the card completed words its source lost
+            made += text_units(reconstructed_note(), "i")
+        if q.invitation:
+            made += text_units(shorten(q.invitation, NOTE_LIMIT), "i")
+        return [*made, *text_units(meta, "i"), *text_units(how, "i")]
+
+    body = longest_fitting(q.text, lambda text: len(pack(units(text))) == 1)
+    return pack(units(body))[0]
+
+
+def progress(p: ProgressPost) -> str:
+    """A network round's progress in its group: counts, never names."""
+    return pack(text_units(shorten(progress_text(p), PIECE)))[0]
 
 
 def notice(n: NoticePost) -> list[str]:

@@ -2,7 +2,9 @@
 
 A round lives in a chat, or in one topic of a forum supergroup (then the topic's id is the
 ChannelRef's thread). Answers are replies to the question's message, which Telegram
-delivers to bots even with privacy mode on. Telegram tells bots nothing of deletions.
+delivers to bots even with privacy mode on. In a private chat with the bot a plain
+message answers too: in a network round, the question the person is on. Telegram tells
+bots nothing of deletions.
 """
 
 from __future__ import annotations
@@ -11,18 +13,25 @@ import base64
 import hashlib
 import hmac
 import re
+from collections.abc import Container
 
 from telegram import Chat, Message, Update, User
 
 from bot.model import AnswerEdited, AnswerGiven, ChannelRef, CommandGiven, Person
 
 PLATFORM = "telegram"
-PRIVATE_START = re.compile(r"^p(\d+)_(\d+)_([A-Za-z0-9_-]{16})$")
+# "p": a private answer; "e": one in an eerst-zelf round (the thread shows it at the close)
+PRIVATE_START = re.compile(r"^([pe])(\d+)_(\d+)_([A-Za-z0-9_-]{16})$")
 # The outcome's buttons: the verdicts under the post in the group, and Voorleggen under
 # the coordinator's draft in the private chat. Telegram allows 64 bytes of callback data.
 VERDICTS = ("klopt", "aanvulling", "bezwaar")
 PROPOSE = "voorleggen"
-CALLBACK = re.compile(r"^dialoog:(klopt|aanvulling|bezwaar|voorleggen):(\d{1,18})$")
+# Doe mee, under a network round's announcement in the group
+JOIN = "doe-mee"
+CALLBACK = re.compile(r"^dialoog:(klopt|aanvulling|bezwaar|voorleggen|doe-mee):(\d{1,18})$")
+# ``/start verder``: the link under "I cannot write to you" opens the private chat and goes
+# on with the network round there
+CONTINUE_START = "verder"
 
 
 def channel(message: Message) -> ChannelRef:
@@ -48,8 +57,12 @@ def command(update: Update, words: list[str], is_admin: bool) -> CommandGiven | 
     )
 
 
-def answer(update: Update) -> AnswerGiven | AnswerEdited | None:
-    """A reply to a message (a question, if the service knows it), or an edit of one."""
+def answer(update: Update, asked_here: Container[str] = ()) -> AnswerGiven | AnswerEdited | None:
+    """A reply to a message (a question, if the service knows it), or an edit of one.
+
+    In a private chat with the bot, a message is the answer to the person's current
+    question in a network round (``direct``), unless it replies to a team round's
+    question asked privately in this chat (its message id is in ``asked_here``)."""
     message = update.edited_message or update.message
     if message is None or message.from_user is None or message.from_user.is_bot:
         return None
@@ -62,6 +75,16 @@ def answer(update: Update) -> AnswerGiven | AnswerEdited | None:
             event_id=str(update.update_id),
         )  # fmt: skip
     replied = message.reply_to_message
+    private = message.chat.type == Chat.PRIVATE
+    if private and (replied is None or str(replied.message_id) not in asked_here):
+        return AnswerGiven(
+            channel(message),
+            person(message.from_user),
+            str(message.message_id),
+            text,
+            event_id=str(update.update_id),
+            direct=True,
+        )
     if replied is None:
         return None
     if message.is_topic_message and replied.message_id == message.message_thread_id:
@@ -72,7 +95,7 @@ def answer(update: Update) -> AnswerGiven | AnswerEdited | None:
         str(message.message_id),
         text,
         reply_to=str(replied.message_id),
-        private=message.chat.type == Chat.PRIVATE,
+        private=private,
         event_id=str(update.update_id),
     )
 
@@ -91,9 +114,13 @@ def _signature(round_id: int, step_index: int, key: bytes) -> str:
     return base64.urlsafe_b64encode(mac.digest()[:12]).decode().rstrip("=")
 
 
-def private_start(round_id: int, step_index: int, key: bytes) -> str:
-    """The deep link's start parameter (Telegram allows 64 characters of A-Z a-z 0-9 _ -)."""
-    return f"p{round_id}_{step_index}_{_signature(round_id, step_index, key)}"
+def private_start(round_id: int, step_index: int, key: bytes, *, own_first: bool = False) -> str:
+    """The deep link's start parameter (Telegram allows 64 characters of A-Z a-z 0-9 _ -).
+
+    ``own_first`` only changes what the private chat says about where the answer shows;
+    the round itself decides what happens to it, so that letter needs no signature."""
+    kind = "e" if own_first else "p"
+    return f"{kind}{round_id}_{step_index}_{_signature(round_id, step_index, key)}"
 
 
 def private_target(words: list[str], key: bytes) -> tuple[int, int] | None:
@@ -105,10 +132,15 @@ def private_target(words: list[str], key: bytes) -> tuple[int, int] | None:
     match = PRIVATE_START.match(words[0]) if len(words) == 1 else None
     if match is None:
         return None
-    round_id, step_index = int(match[1]), int(match[2])
-    if not hmac.compare_digest(match[3], _signature(round_id, step_index, key)):
+    round_id, step_index = int(match[2]), int(match[3])
+    if not hmac.compare_digest(match[4], _signature(round_id, step_index, key)):
         return None
     return round_id, step_index
+
+
+def own_first_start(words: list[str]) -> bool:
+    """Whether a private-answer link comes from an eerst-zelf round's question."""
+    return len(words) == 1 and words[0].startswith("e")
 
 
 def callback_data(verb: str, round_id: int) -> str:
