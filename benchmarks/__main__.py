@@ -18,23 +18,37 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import itertools
 import json
+import os
+import platform
 import statistics
+import sys
 import tempfile
 import time
 import tracemalloc
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from importlib import metadata
 from pathlib import Path
+from typing import TextIO
 
 from sqlalchemy import insert
 
-from benchmarks import platforms
+from benchmarks import platforms, record
 from bot import engine
-from bot.model import AnswerGiven, ChannelRef, CommandGiven, Person, RoundSettings, StepState
-from bot.outbound import Content, Parts
+from bot.model import (
+    AnswerGiven,
+    ChannelRef,
+    CommandGiven,
+    Person,
+    RoundSettings,
+    Status,
+    StepState,
+)
+from bot.outbound import Content, Parts, QuestionPost
 from bot.paper import record_pdf
 from bot.render import summary_markdown
 from bot.school_days import next_due
@@ -188,12 +202,20 @@ async def main() -> None:
         base = timed("markdown", 3, lambda: summary_markdown(record))
         print(row("record as A4 PDF (Typst)", ours, base))
 
-        due = full.next_due or now
-        # the round as it was before its last step: the tick posts that step
+        # The round as it was before its last step, due at a fixed moment of its own
+        # calendar: the tick posts that step (and only that), on any date it is run.
         last = len(full.steps) - 1
+        posted = full.steps[last - 1].posted_at or full.created_at
+        due = next_due(posted, full.settings)
         before = full.evolve(
-            steps=(*full.steps[:last], replace(full.steps[last], state=StepState.PENDING))
+            status=Status.RUNNING,
+            steps=(*full.steps[:last], replace(full.steps[last], state=StepState.PENDING)),
+            next_due=due,
+            remind_at=None,
+            finished_at=None,
+            review=None,
         )
+        assert isinstance(engine.tick(before, due, card).posts[0].content, QuestionPost)
         ours = timed("tick", 200, lambda: engine.tick(before, due, card))
         base = timed("calendar", 200, lambda: next_due(due, before.settings))
         print(row("engine tick posting the next step", ours, base))
@@ -230,5 +252,57 @@ async def main() -> None:
         await platforms.report(databases)
 
 
+class _Tee(io.TextIOBase):
+    """Print as usual, and keep a copy for the report."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.kept = io.StringIO()
+
+    def write(self, text: str) -> int:
+        self.stream.write(text)
+        self.stream.flush()
+        return self.kept.write(text)
+
+
+def _machine() -> str:
+    versions = ", ".join(
+        f"{name} {_version(name)}"
+        for name in ("sqlalchemy", "asyncpg", "aiosqlite", "slack-bolt", "python-telegram-bot",
+                     "typst", "simplemma")
+    )  # fmt: skip
+    return (
+        f"- when: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n"
+        f"- machine: {platform.platform()}, {os.cpu_count()} cores, {platform.machine()}\n"
+        f"- Python {platform.python_version()}; {versions}\n"
+    )
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "(not installed)"
+
+
+def run() -> None:
+    """Run every benchmark and write ``benchmarks/REPORT.md``: the README's figures come
+    from it, with the machine and versions they were measured on."""
+    tee = _Tee(sys.stdout)
+    with contextlib.redirect_stdout(tee):
+        asyncio.run(main())
+        record.report(get_card("dialoogkaart"), print)
+    REPORT.write_text(
+        "# Benchmark report\n\n"
+        "Written by `make bench` (`python -m benchmarks`). Every figure stands next to a "
+        "baseline measured in the same run, on the same machine.\n\n"
+        f"{_machine()}\n```\n{tee.kept.getvalue().strip()}\n```\n",
+        encoding="utf-8",
+    )
+    print(f"\nWritten: {REPORT}")
+
+
+REPORT = Path(__file__).resolve().parent / "REPORT.md"
+
 if __name__ == "__main__":
-    asyncio.run(main())
+    run()
