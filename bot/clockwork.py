@@ -60,7 +60,9 @@ class Clockwork:
                     advanced += await retrying(partial(self._tick_rounds, [round_id]))
                 except Exception:
                     # Its lease expires and the next tick tries it again.
-                    log.exception("round %s could not be advanced", round_id)
+                    log.exception(
+                        "round %s could not be advanced", round_id, extra={"round_id": round_id}
+                    )
         return advanced
 
     async def _tick_rounds(self, round_ids: list[int]) -> int:

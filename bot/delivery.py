@@ -26,6 +26,7 @@ from typing import Protocol
 from bot.batching import GroupCommit
 from bot.clock import Clock
 from bot.i18n import _
+from bot.meter import NO_METER, Meter
 from bot.model import ChannelRef
 from bot.outbound import (
     AnswersPost,
@@ -78,6 +79,7 @@ class Delivery:
         *,
         question_sent: QuestionSent | None = None,
         lease: timedelta = LEASE,
+        meter: Meter = NO_METER,
     ) -> None:
         """``question_sent(round_id, step_index, at)`` lets the round count its next step
         from the moment the question actually reached the channel."""
@@ -85,6 +87,7 @@ class Delivery:
         self.clock = clock
         self.question_sent = question_sent
         self.lease = lease
+        self.meter = meter
         self.limit = asyncio.Semaphore(CONCURRENCY)
         self._recording = GroupCommit(self._record)
 
@@ -124,20 +127,29 @@ class Delivery:
             if first is not None:
                 content = content.model_copy(update={"edit_of": first})
         heartbeat = asyncio.get_running_loop().create_task(parts.keep_claim())
+        platform = message.channel.platform
+        where = _where(message)
         try:
             message_id = await send(message.channel, content, parts)
         except LostClaim:
-            log.warning("outbox message %s: claim lost while sending", message.id)
+            log.warning("outbox message %s: claim lost while sending", message.id, extra=where)
             return 0
         except DeliveryRefused as exc:
-            log.warning("outbox message %s refused: %s", message.id, exc.reason)
+            log.warning("outbox message %s refused: %s", message.id, exc.reason, extra=where)
+            self.meter.failed(platform, dead=True)
             await self._fail(message, exc.reason, dead=True)
             return 0
         except Exception as exc:
+            dead = message.attempts >= MAX_ATTEMPTS
             log.warning(
-                "outbox message %s failed (attempt %s): %r", message.id, message.attempts, exc
+                "outbox message %s failed (attempt %s): %r",
+                message.id,
+                message.attempts,
+                exc,
+                extra=where,
             )
-            await self._fail(message, repr(exc), dead=message.attempts >= MAX_ATTEMPTS)
+            self.meter.failed(platform, dead=dead)
+            await self._fail(message, repr(exc), dead=dead)
             return 0
         finally:
             heartbeat.cancel()
@@ -147,11 +159,16 @@ class Delivery:
         except Exception:
             # Sent, but not recorded (the database went away): when the claim runs out
             # it is sent again, after looking for it where the platform allows.
-            log.exception("outbox message %s was sent but could not be recorded", message.id)
+            log.exception(
+                "outbox message %s was sent but could not be recorded", message.id, extra=where
+            )
             return 0
         if not recorded:
-            log.warning("outbox message %s was sent after its claim ran out", message.id)
+            log.warning(
+                "outbox message %s was sent after its claim ran out", message.id, extra=where
+            )
             return 0
+        self.meter.sent(platform)
         content = message.content
         if (
             isinstance(content, QuestionPost)
@@ -175,6 +192,15 @@ class Delivery:
                 notice = await _tell_coordinator(repo, message, error)
                 if notice is not None:
                     await repo.enqueue(message.round_id, [notice], now)
+
+
+def _where(message: PendingMessage) -> dict[str, object]:
+    """The log record's extras for one outbox message: ids only, never its text."""
+    return {
+        "round_id": message.round_id,
+        "platform": message.channel.platform,
+        "channel": message.channel.channel_id,
+    }
 
 
 def _late(question: QuestionPost, decided: datetime, arrived: datetime) -> bool:

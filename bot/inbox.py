@@ -130,7 +130,16 @@ class Inbox:
                 await repo.inbox_later(entry.id, now + wait, "waiting for the question's post")
                 return 0
             except Exception as exc:
-                log.exception("event %s (inbox %s) could not be handled", event.event_id, entry.id)
+                log.exception(
+                    "event %s (inbox %s) could not be handled",
+                    event.event_id,
+                    entry.id,
+                    extra={
+                        "event_id": event.event_id,
+                        "platform": event.channel.platform,
+                        "channel": event.channel.channel_id,
+                    },
+                )
                 await self._later(repo, entry, now, repr(exc))
                 return 0
         return 0

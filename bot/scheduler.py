@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
@@ -58,25 +59,44 @@ logging.getLogger("apscheduler.executors.default").addFilter(_SkippedWake())
 
 
 class Ticker:
-    """Owns the APScheduler instance for one adapter's process."""
+    """Owns the APScheduler instance for one adapter's process.
+
+    ``last_wake`` is when (``time.monotonic()``) the latest run finished, and
+    ``wake_started`` when the one under way began (None between runs): what a health
+    check reads to tell a scheduler that ticks from one that stopped or hangs.
+    """
 
     def __init__(
         self, service: DialogueService, deliver: Callable[[], Awaitable[int]], interval: float
     ) -> None:
         """``deliver`` empties the outbox for this process's platform, typically
         ``partial(service.deliver, platform, adapter.send)``."""
+        self.service = service
+        self.deliver = deliver
+        self.interval = interval
+        self.created = time.monotonic()
+        self.last_wake: float | None = None
+        self.wake_started: float | None = None
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.running = asyncio.Lock()
         self.scheduler.add_job(
-            wake,
+            self.run_once,
             "interval",
             seconds=interval,
-            args=[service, deliver, self.running],
             id="wake",
             max_instances=1,
             coalesce=True,
             next_run_time=datetime.now(UTC),
         )
+
+    async def run_once(self) -> None:
+        """One wake, as the scheduler runs it every ``interval``."""
+        self.wake_started = time.monotonic()
+        try:
+            await wake(self.service, self.deliver, self.running)
+        finally:
+            self.wake_started = None
+            self.last_wake = time.monotonic()
 
     def start(self) -> None:
         self.scheduler.start()

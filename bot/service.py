@@ -22,6 +22,7 @@ tries again.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -41,6 +42,7 @@ from bot.commands import parse as parse_command
 from bot.delivery import Delivery, Sender, resolve
 from bot.i18n import _
 from bot.inbox import Inbox, NotYet
+from bot.meter import NO_METER, Meter
 from bot.model import (
     Answer,
     AnswerDeleted,
@@ -94,11 +96,13 @@ class DialogueService:
         defaults: RoundSettings,
         coordinators: frozenset[str] = frozenset(),
         lease: timedelta = LEASE,
+        meter: Meter = NO_METER,
     ) -> None:
         """``lease`` is how long a claim on a round, an event or a message holds before
         another process may take it over: how soon work a crashed process held is
-        picked up again."""
+        picked up again. ``meter`` hears of kept events, ticks and deliveries."""
         self.store = store
+        self.meter = meter
         self.cards = cards
         self.clock = clock
         self.defaults = defaults
@@ -106,7 +110,7 @@ class DialogueService:
         self.lease = lease
         self.clockwork = Clockwork(store, clock, cards, lease)
         self.delivery = Delivery(
-            store, clock, question_sent=self.clockwork.question_sent, lease=lease
+            store, clock, question_sent=self.clockwork.question_sent, lease=lease, meter=meter
         )
         self.inbox = Inbox(store, clock, self._apply, lease, apply_many=self._answers)
 
@@ -118,7 +122,10 @@ class DialogueService:
         Raises when the database cannot keep it: the adapter must then not acknowledge,
         so the platform delivers the event again.
         """
-        return await self.inbox.receive(event)
+        started = time.perf_counter()
+        kept = await self.inbox.receive(event)
+        self.meter.kept(event.channel.platform, time.perf_counter() - started)
+        return kept
 
     async def process(self, *inbox_ids: int) -> int:
         """Work off received events; returns how many messages they queued."""
@@ -412,7 +419,10 @@ class DialogueService:
 
     async def tick(self) -> int:
         """Advance every round with something due; returns how many said something."""
-        return await self.clockwork.tick()
+        started = time.perf_counter()
+        advanced = await self.clockwork.tick()
+        self.meter.ticked(time.perf_counter() - started)
+        return advanced
 
     # --- delivery -----------------------------------------------------------------------
 

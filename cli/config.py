@@ -27,6 +27,8 @@ from storage.db import DEFAULT_PATIENCE, DatabaseUrlError, normalize_url
 MAX_LEASE_SECONDS = 3600
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///dialoogbot.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("auto", "text", "json")
+MAX_OUTBOX_MINUTES = 24 * 60.0
 MAX_DATABASE_WAIT = 600.0
 MAX_TICK_SECONDS = 60.0
 _COORDINATOR = re.compile(r"^[a-z][a-z0-9_-]*:\S+$")
@@ -67,6 +69,18 @@ class Settings(BaseSettings):
         "of a process that died is taken over",
     )
     log_level: str = Field("INFO", description="Python logging level")
+    log_format: str = Field(
+        "auto", description="auto (text in a terminal, JSON lines otherwise), text or json"
+    )
+    metrics_port: int | None = Field(
+        None,
+        description="Port for /healthz and /metrics when no HTTP server runs (Socket Mode, "
+        "long polling); the same as --metrics-port",
+    )
+    health_outbox_minutes: float = Field(
+        15.0,
+        description="/healthz reports the outbox stuck when a message waits longer than this",
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -175,6 +189,28 @@ class Settings(BaseSettings):
         if level not in LOG_LEVELS:
             raise ValueError(f"‘{value[:40]}’ is geen logniveau; kies {', '.join(LOG_LEVELS)}")
         return level
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        chosen = value.strip().lower()
+        if chosen not in LOG_FORMATS:
+            raise ValueError(f"‘{value[:40]}’ kan niet; kies {', '.join(LOG_FORMATS)}")
+        return chosen
+
+    @field_validator("metrics_port")
+    @classmethod
+    def _metrics_port(cls, value: int | None) -> int | None:
+        if value is not None and not 1 <= value <= 65535:
+            raise ValueError("kies een poort van 1 tot 65535")
+        return value
+
+    @field_validator("health_outbox_minutes")
+    @classmethod
+    def _outbox_minutes(cls, value: float) -> float:
+        if not 1 <= value <= MAX_OUTBOX_MINUTES:
+            raise ValueError(f"kies 1 tot {MAX_OUTBOX_MINUTES:g} minuten")
+        return value
 
     def round_defaults(self) -> RoundSettings:
         """The settings a round gets for everything its start command leaves out."""

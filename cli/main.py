@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -26,17 +26,22 @@ from adapters.port import Adapter
 from bot import i18n
 from bot.clock import Clock, SystemClock
 from bot.commands import CommandError, parse_cadence
+from bot.meter import NO_METER, Meter
 from bot.paper import blank_html, blank_pdf, record_html, record_pdf
 from bot.render import summary_json, summary_markdown
 from bot.scheduler import Ticker
 from bot.service import DialogueService
 from bot.summary import Summary, compile_summary
 from bot.texts import STATUS_WORDS
+from cli import logs
 from cli.config import Settings
 from dialogues.cards import CardError, card_paths, get_card, load_builtin_cards, load_card
 from storage.db import Database, StartupError
 from storage.repository import Repository
 from storage.store import SqlStore
+
+if TYPE_CHECKING:
+    from aiohttp.web import RouteDef
 
 app = typer.Typer(
     help="dialoogbot: de Dialoogkaart als dialoog in je teamkanaal.",
@@ -60,6 +65,11 @@ log = logging.getLogger("dialoogbot")
 
 # What Telegram accepts as a webhook's secret_token; anything else fails at setWebhook.
 _TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+METRICS_PORT = typer.Option(
+    "--metrics-port",
+    help="Poort voor /healthz en /metrics zonder HTTP-server van de bot "
+    "(ook: DIALOOGBOT_METRICS_PORT)",
+)
 _NUMBER_PROBLEMS = {
     "float_parsing": "geef een getal, bijvoorbeeld 1.5",
     "float_type": "geef een getal, bijvoorbeeld 1.5",
@@ -81,12 +91,7 @@ def _settings() -> Settings:
         )
         typer.echo(f"Configuratie klopt niet: {problems}", err=True)
         raise typer.Exit(1) from None
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    for noisy in ("apscheduler", "alembic", "aiosqlite", "asyncio"):
-        if settings.log_level.upper() != "DEBUG":
-            logging.getLogger(noisy).setLevel(logging.WARNING)
+    logs.setup(settings.log_level, settings.log_format)
     i18n.activate(settings.language)
     return settings
 
@@ -104,9 +109,12 @@ def _database(settings: Settings) -> Database:
 
 
 @asynccontextmanager
-async def _service(settings: Settings, clock: Clock | None = None, speed: float = 1.0) -> Any:
+async def _service(
+    settings: Settings, clock: Clock | None = None, speed: float = 1.0, meter: Meter = NO_METER
+) -> Any:
     """``clock`` and ``speed`` are for the network demo, whose days pass in seconds:
-    its leases are as long in real time as everywhere else."""
+    its leases are as long in real time as everywhere else. ``meter`` counts for
+    ``/metrics``."""
     db = _database(settings)
     try:
         await db.migrate()
@@ -117,6 +125,7 @@ async def _service(settings: Settings, clock: Clock | None = None, speed: float 
             defaults=settings.round_defaults(),
             coordinators=frozenset(settings.coordinators),
             lease=timedelta(seconds=settings.lease_seconds * speed),
+            meter=meter,
         )
     finally:
         await db.close()
@@ -408,9 +417,12 @@ def run_slack(
         bool, typer.Option("--http", help="Events API over HTTP in plaats van Socket Mode")
     ] = False,
     port: Annotated[int, typer.Option(help="Poort voor --http")] = 3000,
-    host: Annotated[str, typer.Option(help="Adres voor --http")] = "0.0.0.0",
+    host: Annotated[str, typer.Option(help="Adres voor --http en --metrics-port")] = "0.0.0.0",
+    metrics_port: Annotated[int | None, METRICS_PORT] = None,
 ) -> None:
-    """Verbinden met Slack: Socket Mode (standaard) of HTTP (--http, pad /slack/events)."""
+    """Verbinden met Slack: Socket Mode (standaard) of HTTP (--http, pad /slack/events).
+
+    Met --http staan /healthz en /metrics op dezelfde poort; anders op --metrics-port."""
     try:
         from adapters.slack.app import SlackAdapter, SlackSettings
     except ImportError:
@@ -421,16 +433,23 @@ def run_slack(
     if not http and slack_settings.app_token is None:
         _fail("Socket Mode heeft SLACK_APP_TOKEN nodig (xapp-…); of gebruik --http.")
 
-    async def serve(adapter: SlackAdapter) -> None:
+    metrics = _metrics_port(settings, metrics_port, port if http else None)
+
+    async def serve(adapter: SlackAdapter, routes: list[RouteDef]) -> None:
         try:
             if http:
-                await adapter.run_http(host, port)
+                await adapter.run_http(host, port, routes=routes)
             else:
                 await adapter.run_socket_mode()
         finally:
             await adapter.idle()
 
-    _serve(settings, lambda service: SlackAdapter(service, slack_settings), serve)
+    _serve(
+        settings,
+        lambda service: SlackAdapter(service, slack_settings),
+        serve,
+        metrics=(host, metrics) if metrics is not None else None,
+    )
 
 
 @run_app.command("telegram")
@@ -439,9 +458,14 @@ def run_telegram(
         str | None, typer.Option(help="Publieke https-URL voor een webhook (anders long polling)")
     ] = None,
     port: Annotated[int, typer.Option(help="Poort voor de webhook")] = 8443,
-    listen: Annotated[str, typer.Option(help="Adres voor de webhook")] = "0.0.0.0",
+    listen: Annotated[
+        str, typer.Option(help="Adres voor de webhook en --metrics-port")
+    ] = "0.0.0.0",
+    metrics_port: Annotated[int | None, METRICS_PORT] = None,
 ) -> None:
-    """Verbinden met Telegram: long polling (standaard) of een webhook (--webhook URL)."""
+    """Verbinden met Telegram: long polling (standaard) of een webhook (--webhook URL).
+
+    Met een webhook staan /healthz en /metrics op dezelfde poort; anders op --metrics-port."""
     try:
         from adapters.telegram.app import TelegramAdapter, TelegramSettings
     except ImportError:
@@ -461,13 +485,20 @@ def run_telegram(
                 "tekens; Telegram weigert andere. Maak er een met: openssl rand -hex 32"
             )
 
-    async def serve(adapter: TelegramAdapter) -> None:
+    metrics = _metrics_port(settings, metrics_port, port if webhook else None)
+
+    async def serve(adapter: TelegramAdapter, routes: list[RouteDef]) -> None:
         if webhook:
-            await adapter.run_webhook(webhook, listen, port)
+            await adapter.run_webhook(webhook, listen, port, routes=routes)
         else:
             await adapter.run_polling()
 
-    _serve(settings, lambda service: TelegramAdapter(service, telegram_settings), serve)
+    _serve(
+        settings,
+        lambda service: TelegramAdapter(service, telegram_settings),
+        serve,
+        metrics=(listen, metrics) if metrics is not None else None,
+    )
 
 
 def _fail(message: str) -> NoReturn:
@@ -489,22 +520,60 @@ def _platform_settings(factory: Callable[[], S], prefix: str, label: str) -> S:
         _fail(f"{label}-instellingen ontbreken of kloppen niet: {names}")
 
 
+def _metrics_port(settings: Settings, option: int | None, http_port: int | None) -> int | None:
+    """The port of a server of its own for /healthz and /metrics: --metrics-port, else
+    DIALOOGBOT_METRICS_PORT; None when there is none (with an HTTP server the routes are
+    on its port anyway)."""
+    chosen = option if option is not None else settings.metrics_port
+    if chosen is None:
+        return None
+    if not 1 <= chosen <= 65535:
+        _fail(f"--metrics-port {chosen} kan niet: kies een poort van 1 tot 65535.")
+    if chosen == http_port:
+        _fail(
+            f"--metrics-port {chosen} is de poort van de bot zelf; /healthz en /metrics staan "
+            "daar al. Laat --metrics-port weg of kies een andere poort."
+        )
+    return chosen
+
+
 def _serve(
     settings: Settings,
     make: Callable[[DialogueService], A],
-    serve: Callable[[A], Awaitable[None]],
+    serve: Callable[[A, list[RouteDef]], Awaitable[None]],
+    *,
+    metrics: tuple[str, int] | None = None,
 ) -> None:
-    """Run an adapter with the scheduler beside it until stopped."""
+    """Run an adapter with the scheduler beside it until stopped, with /healthz and
+    /metrics handed to the adapter's HTTP server and, given ``metrics`` (host, port),
+    on a server of their own."""
+    from cli.health import Metrics, Observer
+    from cli.health import serve as serve_health
 
     async def work() -> None:
-        async with _service(settings) as service:
+        meter = Metrics()
+        async with _service(settings, meter=meter) as service:
             adapter = make(service)
             ticker = Ticker(service, adapter.deliver, interval=settings.tick_seconds)
+            observer = Observer(
+                settings.database_url,
+                adapter.platform,
+                meter,
+                service.clock,
+                ticker=ticker,
+                outbox_after=timedelta(minutes=settings.health_outbox_minutes),
+            )
+            runner = None
             ticker.start()
             try:
-                await serve(adapter)
+                if metrics is not None:
+                    runner = await serve_health(observer.routes(), *metrics)
+                await serve(adapter, observer.routes())
             finally:
                 await ticker.stop()
+                if runner is not None:
+                    await runner.cleanup()
+                await observer.close()
 
     _run(work)
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, case, delete, insert, or_, select, tuple_, update
+from sqlalchemy import bindparam, case, delete, func, insert, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -56,6 +57,16 @@ from storage.models import (
     RoundStepRow,
     VerdictRow,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Observed:
+    """What the database says about the whole installation, for the metrics."""
+
+    rounds: dict[str, int] = field(default_factory=dict)  # by status
+    answers: int = 0
+    dead_letters: dict[str, int] = field(default_factory=dict)  # by platform
+    oldest_pending: dict[str, datetime] = field(default_factory=dict)  # by platform
 
 
 class Repository:
@@ -1040,6 +1051,46 @@ class Repository:
                 message_id=message_id,
             )
             .on_conflict_do_nothing(index_elements=["platform", "channel_id", "message_id"])
+        )
+
+    # --- for health and metrics (read only) ------------------------------------------------
+
+    async def stuck_outbox(self, platform: str, before: datetime) -> bool:
+        """Whether a message for ``platform`` created before ``before`` is neither sent nor
+        dead: one probe of the outbox's partial index of pending messages."""
+        query = (
+            select(OutboxRow.id)
+            .where(
+                OutboxRow.platform == platform,
+                OutboxRow.sent_at.is_(None),
+                OutboxRow.dead_at.is_(None),
+                OutboxRow.created_at < before,
+            )
+            .limit(1)
+        )
+        return (await self.session.execute(query)).first() is not None
+
+    async def observed(self) -> Observed:
+        """Rounds by status, answers kept, dead letters and the oldest pending message."""
+        rounds = await self.session.execute(
+            select(RoundRow.status, func.count()).group_by(RoundRow.status)
+        )
+        answers = await self.session.scalar(select(func.count()).select_from(AnswerRow))
+        dead = await self.session.execute(
+            select(OutboxRow.platform, func.count())
+            .where(OutboxRow.dead_at.is_not(None))
+            .group_by(OutboxRow.platform)
+        )
+        pending = await self.session.execute(
+            select(OutboxRow.platform, func.min(OutboxRow.created_at))
+            .where(OutboxRow.sent_at.is_(None), OutboxRow.dead_at.is_(None))
+            .group_by(OutboxRow.platform)
+        )
+        return Observed(
+            rounds={status: count for status, count in rounds},
+            answers=answers or 0,
+            dead_letters={platform: count for platform, count in dead},
+            oldest_pending={platform: at for platform, at in pending if at is not None},
         )
 
     def _insert(self, table: type[Any]) -> Any:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -47,6 +47,9 @@ from bot.outbound import (
     SummaryPost,
 )
 from bot.service import DialogueService
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 log = logging.getLogger(__name__)
 
@@ -511,10 +514,32 @@ class SlackAdapter:
 
     # --- running ------------------------------------------------------------------------
 
-    async def run_http(self, host: str, port: int, path: str = "/slack/events") -> None:
+    def http_app(
+        self,
+        path: str = "/slack/events",
+        *,
+        routes: Sequence[web.RouteDef] = (),
+        host: str = "0.0.0.0",
+        port: int = 3000,
+    ) -> web.Application:
+        """bolt's aiohttp application for the Events API on ``path``, with ``routes``."""
+        app = self.app.server(port=port, path=path, host=host).web_app
+        app.add_routes(routes)
+        return app
+
+    async def run_http(
+        self,
+        host: str,
+        port: int,
+        path: str = "/slack/events",
+        *,
+        routes: Sequence[web.RouteDef] = (),
+    ) -> None:
+        """Serve the Events API on ``path``, and ``routes`` (``/healthz``, ``/metrics``)
+        beside it on the same port."""
         from aiohttp import web
 
-        runner = web.AppRunner(self.app.server(port=port, path=path, host=host).web_app)
+        runner = web.AppRunner(self.http_app(path, routes=routes, host=host, port=port))
         await runner.setup()
         await web.TCPSite(runner, host, port).start()
         log.info("listening for Slack on http://%s:%s%s", host, port, path)

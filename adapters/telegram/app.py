@@ -13,7 +13,7 @@ import hmac
 import logging
 import warnings
 from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlparse
@@ -653,11 +653,13 @@ class TelegramAdapter:
             else:
                 pause = 1.0
 
-    def webhook(self) -> web.Application:
+    def webhook(self, routes: Sequence[web.RouteDef] = ()) -> web.Application:
         """The webhook endpoint: Telegram's secret checked, 200 only for a kept update.
 
         Telegram delivers an update again when it does not get a 2xx; a body that can
         never be read is answered 200 and logged, since sending it again cannot help.
+        ``routes`` (``/healthz``, ``/metrics``: GET) are served beside it; the webhook
+        takes every POST.
         """
         secret = self.settings.webhook_secret
         if secret is None:
@@ -678,6 +680,7 @@ class TelegramAdapter:
             return web.Response(status=500)
 
         app = web.Application()
+        app.add_routes(routes)
         app.router.add_post("/{path:.*}", receive)
         return app
 
@@ -689,12 +692,14 @@ class TelegramAdapter:
         finally:
             await self.stop()
 
-    async def run_webhook(self, url: str, listen: str, port: int) -> None:
+    async def run_webhook(
+        self, url: str, listen: str, port: int, *, routes: Sequence[web.RouteDef] = ()
+    ) -> None:
         secret = self.settings.webhook_secret
         if secret is None:
             raise RuntimeError("TELEGRAM_WEBHOOK_SECRET is needed for webhooks")
         await self.start()
-        runner = web.AppRunner(self.webhook(), access_log=None)
+        runner = web.AppRunner(self.webhook(routes), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, listen, port).start()
         await self.bot.set_webhook(
