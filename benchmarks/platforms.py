@@ -18,6 +18,7 @@ as in the tests), so they compare code paths, not disks.
 from __future__ import annotations
 
 import asyncio
+import resource
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -186,8 +187,11 @@ def _first_post_after(fake: FakeSlack, before: int) -> float:
 # --- the tick -------------------------------------------------------------------------------
 
 
-async def ticks(url: str) -> tuple[float, float, float, float]:
-    """(all due s, set-based UPDATE s, none due s, empty transaction s) for 10,000 rounds."""
+async def ticks(
+    url: str, rounds: int = ROUNDS_TICK, due: int | None = None
+) -> tuple[float, float, float, float]:
+    """(due s, set-based UPDATE s, none due s, empty transaction s) for ``rounds`` rounds
+    of which ``due`` (default: all) fall due at once; the others wait a day."""
     db = await fresh(url)
     clock = Clock()
     service = service_on(db, clock)
@@ -199,8 +203,8 @@ async def ticks(url: str) -> tuple[float, float, float, float]:
         row = (await tx.execute(select(RoundRow.__table__))).mappings().one()
         steps = (await tx.execute(select(RoundStepRow.__table__))).mappings().all()
         people = (await tx.execute(select(ParticipantRow.__table__))).mappings().all()
-        for first in range(1, ROUNDS_TICK, 1000):
-            ids = range(first + 1, min(first + 1000, ROUNDS_TICK) + 1)
+        for first in range(1, rounds, 1000):
+            ids = range(first + 1, min(first + 1000, rounds) + 1)
             await tx.execute(
                 insert(RoundRow),
                 [{**row, "id": i, "channel_id": f"C{i}"} for i in ids],
@@ -212,6 +216,13 @@ async def ticks(url: str) -> tuple[float, float, float, float]:
                      for i in ids for r in rows],
                 )  # fmt: skip
         await tx.execute(text("DELETE FROM outbox"))  # as if the openings were delivered
+        if due is not None:
+            later = row["next_due"] + timedelta(days=1)
+            await tx.execute(
+                update(RoundRow)
+                .where(RoundRow.id > due)
+                .values(next_due=later, remind_at=None, wake_at=later)
+            )
 
     clock.current += timedelta(minutes=5)  # nothing due yet (reminders come at 45 min)
     none_due = await _median(5, service.tick)
@@ -235,7 +246,7 @@ async def ticks(url: str) -> tuple[float, float, float, float]:
     started = time.perf_counter()
     advanced = await service.tick()
     all_due = time.perf_counter() - started
-    assert advanced == ROUNDS_TICK, advanced
+    assert advanced == (rounds if due is None else due), advanced
     await db.close()
     return all_due, baseline_all, none_due, baseline_none
 
@@ -277,3 +288,12 @@ async def report(databases: dict[str, Fresh]) -> None:
             base_none * 1000,
             none_due / base_none,
         )
+        some, base_some, _n, _b = await ticks(fresh_url(), due=1_000)
+        line(f"tick s, 10,000 rounds, 1,000 due ({name})", some, base_some, some / base_some)
+    # how the tick grows with the number of rounds, all due
+    print(f"\n{'tick growth, all due (s)':<50} {'100':>10} {'1,000':>10} {'10,000':>10}")
+    for name, fresh_url in databases.items():
+        grown = [(await ticks(fresh_url(), rounds=n))[0] for n in (100, 1_000, 10_000)]
+        print(f"{name:<50} " + " ".join(f"{t:>10.3f}" for t in grown))
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak RSS of the benchmark process after the ticks: {rss:.0f} MB")
