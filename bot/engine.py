@@ -54,7 +54,7 @@ from bot.outbound import (
     SummaryPost,
 )
 from bot.school_days import first_due, local, next_due, reminder_due
-from bot.summary import Labels, compile_summary, step_label
+from bot.summary import Labels, compile_summary, reconstructed, step_label
 from dialogues.cards import Card
 
 
@@ -312,17 +312,12 @@ def question_post(
         role=role,
         text=text,
         invitation=card.opening.invitation if step.kind is StepKind.OPENING else None,
-        reconstructed=_reconstructed(card, step),
+        reconstructed=reconstructed(card, step.kind, step.ref),
         own_first=rnd.settings.own_first,
         answer_until=answer_until,
         timezone=rnd.settings.timezone,
         anonymous=rnd.settings.anonymous,
     )
-
-
-def _reconstructed(card: Card, step: Step) -> bool:
-    found = card.question(step.ref) if step.kind is StepKind.QUESTION else None
-    return found is not None and found[1].reconstructed
 
 
 # --- commands --------------------------------------------------------------------------

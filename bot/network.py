@@ -42,7 +42,7 @@ from bot.outbound import (
     SummaryPost,
 )
 from bot.school_days import is_school_day, local
-from bot.summary import Labels, compile_summary, step_label
+from bot.summary import Labels, compile_summary, reconstructed, step_label
 from dialogues.cards import Card
 
 Result = tuple[Round, tuple[Post, ...], tuple[Reply, ...]]
@@ -361,17 +361,12 @@ def _question(rnd: Round, index: int, member: Member, card: Card) -> Post:
             answer_until=closing_moment(rnd),
             timezone=rnd.settings.timezone,
             anonymous=rnd.settings.anonymous,
-            reconstructed=_reconstructed(card, step.ref, step.kind),
+            reconstructed=reconstructed(card, step.kind, step.ref),
             platform=member.person.platform,
             user_id=member.person.user_id,
             name=member.person.name,
         ),
     )
-
-
-def _reconstructed(card: Card, ref: str, kind: StepKind) -> bool:
-    found = card.question(ref) if kind is StepKind.QUESTION else None
-    return found is not None and found[1].reconstructed
 
 
 def _others(rnd: Round, index: int, person: Person, card: Card) -> Post:

@@ -178,6 +178,12 @@ def step_label(card: Card, kind: StepKind, ref: str) -> tuple[str, str | None, s
     return ref, role.title, question.text
 
 
+def reconstructed(card: Card, kind: StepKind, ref: str) -> bool:
+    """Whether the card completed words its source lost (4.4): said wherever it is shown."""
+    found = card.question(ref) if kind is StepKind.QUESTION else None
+    return found is not None and found[1].reconstructed
+
+
 @dataclass(frozen=True, slots=True)
 class Labels:
     """Who the group may see as the author of something: the one place names are decided.
@@ -262,7 +268,6 @@ def compile_summary(card: Card, rnd: Round, now: datetime) -> Summary:
                 continue
             shown.append(entry)
             people.add(answer.person.key)
-        found = card.question(step.ref) if step.kind is StepKind.QUESTION else None
         items.append(
             SummaryItem(
                 step_index=index,
@@ -271,7 +276,7 @@ def compile_summary(card: Card, rnd: Round, now: datetime) -> Summary:
                 label=label,
                 question=question,
                 state=step.state,
-                reconstructed=found is not None and found[1].reconstructed,
+                reconstructed=reconstructed(card, step.kind, step.ref),
                 answers=shown,
                 respondent_count=len(people),
             )

@@ -9,7 +9,6 @@ from datetime import date
 
 from adapters.local.channel import LocalChannel, person
 from bot.model import CommandGiven, ReviewPhase, Status
-from bot.outbound import DraftPost, SummaryPost
 from bot.render import outcome_text, summary_markdown
 from bot.service import DialogueService
 from tests.fakes import FakeClock
@@ -264,14 +263,6 @@ async def test_private_chat_commands_find_the_round_in_review(
     outsider = person("Onbekend")
     await private.say(outsider, "/dialoog klopt")
     assert "geen ronde" in private.replies[-1].text.lower()
-
-
-def _is_draft(content: object) -> bool:
-    return isinstance(content, DraftPost)
-
-
-def _is_summary(content: object) -> bool:
-    return isinstance(content, SummaryPost)
 
 
 async def test_the_terugblik_asks_who_named_an_action_and_joins_the_record(
