@@ -2,7 +2,8 @@
 
 The real slack_sdk and slack-bolt talk real HTTP to it. It implements the methods the
 adapter uses, checks the bot token, records every call, and can be told to answer a
-method with 429 or 5xx first. Tests wait for calls with ``wait_for`` instead of sleeping.
+method with 429 or 5xx first, or enforce chat.postMessage's rate limit (``limits``).
+Tests wait for calls with ``wait_for`` instead of sleeping.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from urllib.parse import urlencode
 from aiohttp import ClientSession, WSMsgType, web
 from slack_sdk.signature import SignatureVerifier
 
+from tests.fake_limits import SlackLimits
 from tests.platform_limits import slack_refusal
 
 TOKEN = "xoxb-test-token"
@@ -58,6 +60,7 @@ class FakeSlack:
     faults: list[str] = field(default_factory=list)
     # Refusals for good, as Slack gives them: (method, channel or user) -> error code.
     refusals: dict[tuple[str, str], str] = field(default_factory=dict)
+    limits: SlackLimits | None = None  # chat.postMessage's rate limit, enforced if set
     post_times: list[float] = field(default_factory=list)  # perf_counter() of each post
     deleted: set[str] = field(default_factory=set)  # ts of messages deleted since posted
     rng: random.Random = field(default_factory=lambda: random.Random(7))
@@ -123,6 +126,8 @@ class FakeSlack:
                 self._changed.notify_all()
             return web.json_response({"ok": False, "error": self.refusals[(method, target)]})
         fault = self._fault(method)
+        if self.limits and (wait := self.limits.retry_after(method, target)):
+            self.failures.setdefault(method, []).insert(0, (429, {"Retry-After": str(wait)}))
         if fault in ("429", "500"):
             self.failures.setdefault(method, []).insert(
                 0, (int(fault), {"Retry-After": "1"} if fault == "429" else {})

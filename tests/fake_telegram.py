@@ -2,7 +2,8 @@
 
 python-telegram-bot talks real HTTP to it (through TELEGRAM_API_URL). It answers the
 methods the adapter uses with objects of the Bot API's shape, records every call, and can
-answer a method with 429 and ``retry_after`` first.
+answer a method with 429 and ``retry_after`` first, or whenever a call goes over
+Telegram's published flood limits (``limits``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
+from tests.fake_limits import TelegramLimits
 from tests.platform_limits import telegram_refusal
 
 TOKEN = "123456:TEST-token"
@@ -46,6 +48,7 @@ class FakeTelegram:
     faults: list[str] = field(default_factory=list)
     rng: random.Random = field(default_factory=lambda: random.Random(11))
     blocked: set[int] = field(default_factory=set)  # users the bot may not write to
+    limits: TelegramLimits | None = None  # the published flood limits, enforced if set
     # (chat, message id) -> the text it shows now, for what the bot sent (and edited)
     texts: dict[tuple[int, int], str] = field(default_factory=dict)
     deleted: set[tuple[int, int]] = field(default_factory=set)  # deleted since sent
@@ -152,6 +155,9 @@ class FakeTelegram:
                 body = {"ok": False, "error_code": 500, "description": "Internal Server Error"}
                 return web.json_response(body, status=500)
             self.failures.setdefault(method, []).insert(0, 1)
+        chat = args.get("chat_id")
+        if self.limits and (wait := self.limits.retry_after(method, chat and str(chat))):
+            self.failures.setdefault(method, []).insert(0, wait)
         if self.failures.get(method):
             retry_after = self.failures[method].pop(0)
             await self._record(f"{method}:429", args)

@@ -2,8 +2,9 @@
 
 Updates come by long polling (the default) or by webhook, with Telegram's secret token
 checked on every request. Handlers translate, call the service once and deliver what the
-outbox holds. Flood limits are respected by a rate limiter that waits out ``RetryAfter``
-and sends the message once.
+outbox holds. Flood limits are kept by a rate limiter that paces messages to Telegram's
+published limits (30 per second overall, 20 per minute in a group) and, should Telegram
+still refuse, waits out ``RetryAfter`` and sends the message once.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from telegram.ext import (
 from telegram.warnings import PTBDeprecationWarning
 
 from adapters.document import record_document
+from adapters.pace import Pace, Window
 from adapters.port import Adapter
 from adapters.telegram import format as fmt
 from adapters.telegram import translate
@@ -76,6 +78,9 @@ Kept = Callable[[], Awaitable[None]]
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 # editMessageText's refusals when the message to edit is gone (deleted, or not the bot's
 # to edit): the progress is posted anew instead
+OVERALL_MESSAGES = 30  # per second, all chats together
+GROUP_MESSAGES = 20  # per minute, in one group
+PACED = ("send", "edit", "copy", "forward")
 GONE = ("message to edit not found", "message can't be edited", "message_id_invalid")
 NOT_MODIFIED = "message is not modified"
 
@@ -89,14 +94,22 @@ class TelegramSettings(BaseSettings):
 
 
 class WaitOutFloodLimits(BaseRateLimiter[None]):
-    """Wait as long as Telegram's ``retry_after`` says, then send once more.
+    """Pace messages to Telegram's limits; wait as long as ``retry_after`` says if refused.
 
+    Telegram (Bot API FAQ): about 30 messages per second overall, at most 20 per minute
+    in one group. Only calls that put a message in a chat are paced: sends and edits.
     The wait is injectable, so tests check it without waiting.
     """
 
     def __init__(self, sleep: Sleep = asyncio.sleep, max_retries: int = 5) -> None:
         self.sleep = sleep
         self.max_retries = max_retries
+        per_group = Window(GROUP_MESSAGES, 60)
+        self.pace = Pace(
+            Window(OVERALL_MESSAGES, 1),
+            lambda chat: per_group if _is_group(chat) else None,
+            sleep=sleep,
+        )
 
     async def initialize(self) -> None:
         return None
@@ -113,6 +126,8 @@ class WaitOutFloodLimits(BaseRateLimiter[None]):
         data: dict[str, Any],
         rate_limit_args: None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        if endpoint.startswith(PACED) and "chat_id" in data:
+            await self.pace.wait(data["chat_id"])
         for attempt in range(self.max_retries + 1):
             try:
                 return await callback(*args, **kwargs)
@@ -126,6 +141,13 @@ class WaitOutFloodLimits(BaseRateLimiter[None]):
                 log.info("Telegram asks to wait %.0f s before %s", seconds, endpoint)
                 await self.sleep(seconds)
         raise AssertionError("unreachable")
+
+
+def _is_group(chat: object) -> bool:
+    """Groups and channels: negative ids, or a public ``@name``; private chats are not."""
+    if isinstance(chat, str):
+        return chat.startswith("@") or chat.startswith("-")
+    return isinstance(chat, int) and chat < 0
 
 
 class TelegramAdapter:
