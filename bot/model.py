@@ -274,6 +274,9 @@ class Round:
     verdicts: tuple[Verdict, ...] = ()
     previous: Previous | None = None
     members: tuple[Member, ...] = ()
+    # participants whose answers were removed at their request; only the count is kept,
+    # so the outcome can say so (written by the erasure, never by the engine)
+    erased: int = 0
     version: int = 0
 
     def participants(self) -> dict[str, Person]:

@@ -75,6 +75,8 @@ class RoundRow(Base):
     # round keeps of the channel's round before it (bot.model.Previous)
     review: Mapped[dict[str, Any] | None]
     previous: Mapped[dict[str, Any] | None]
+    # how many participants' answers were erased at their request (storage/privacy.py)
+    erased: Mapped[int] = mapped_column(default=0, server_default="0")
     version: Mapped[int] = mapped_column(default=1)
 
     __table_args__ = (

@@ -57,6 +57,7 @@ from storage.models import (
     RoundStepRow,
     VerdictRow,
 )
+from storage.privacy import reference
 
 
 @dataclass(frozen=True, slots=True)
@@ -951,6 +952,7 @@ class Repository:
             .where(OutboxRow.id == message.id, OutboxRow.claim_token == message.token)
             .values(
                 sent_at=now,
+                content=reference(message.content.model_dump(mode="json")),
                 message_id=message_id,
                 last_error=None,
                 claim_token=None,
@@ -1236,6 +1238,7 @@ def _round(
         verdicts=verdicts,
         previous=_previous(row.previous),
         members=members,
+        erased=row.erased,
         version=row.version,
     )
 
