@@ -6,8 +6,10 @@ put together here from the ``Summary``, so the two cannot drift apart: a title t
 where the outcome stands, the round and its period, the group's confirmation or how to
 react, the key message, the themes numbered with the steps they came from, where views
 differ, the dream, one line per action, the additions and what changed since the
-previous round. The answers themselves are not here: they are in the full record, which
-goes with the post as a document.
+previous round. The dream and the actions only where the card asks for them: a reaction
+round has neither, and an empty heading would read as something the group failed to do.
+The answers themselves are not here: they are in the full record, which goes with the
+post as a document.
 
 Nothing here names anyone the ``Summary`` does not name: authors come only from its
 fields (a private answer's action has none, an anonymous round carries "deelnemer A"),
@@ -167,17 +169,19 @@ def short_outcome(
             for c in differ
         ]
         parts.append(Part(_("Waar beelden verschillen"), (" · ".join(lines),)))
-    if o.dream:
-        dream = o.dream
-    elif syn.dream is not None and syn.dream.recurring:
-        dream = _("Wat in de droom terugkomt: {themes}").format(
-            themes="; ".join(_line(t.title, PART_LIMIT) for t in syn.dream.recurring)
-        )
-    else:
-        dream = _("Zie het verslag.")
-    parts.append(Part(_("Droom"), (dream,)))
-    actions = [f"{n}. {action_line(row, year)}" for n, row in enumerate(syn.actions, start=1)]
-    parts.append(Part(_("Acties"), tuple(actions or [_("Nog geen acties genoemd.")])))
+    if s.has_dream:
+        if o.dream:
+            dream = o.dream
+        elif syn.dream is not None and syn.dream.recurring:
+            dream = _("Wat in de droom terugkomt: {themes}").format(
+                themes="; ".join(_line(t.title, PART_LIMIT) for t in syn.dream.recurring)
+            )
+        else:
+            dream = _("Zie het verslag.")
+        parts.append(Part(_("Droom"), (dream,)))
+    if s.has_actions:
+        actions = [f"{n}. {action_line(row, year)}" for n, row in enumerate(syn.actions, start=1)]
+        parts.append(Part(_("Acties"), tuple(actions or [_("Nog geen acties genoemd.")])))
     if o.additions:
         parts.append(Part(_("Aanvullingen"), tuple(_remark(r.author, r.text) for r in o.additions)))
     if draft and o.objections:

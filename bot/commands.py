@@ -42,6 +42,7 @@ class Action(StrEnum):
     CONTINUE = "continue"
     CLOSE = "close"
     FREE = "free"
+    CARDS = "cards"
 
 
 VERBS: dict[str, Action | None] = {
@@ -85,6 +86,8 @@ VERBS: dict[str, Action | None] = {
     "close": Action.CLOSE,
     "vrij": Action.FREE,
     "days-off": Action.FREE,
+    "kaarten": Action.CARDS,
+    "cards": Action.CARDS,
 }
 # verdict words -> VerdictKind values
 VERDICT_WORDS = {
@@ -104,6 +107,8 @@ MAX_REMARK = 2000
 
 # option word -> StartCommand field
 OPTIONS: dict[str, str] = {
+    "kaart": "card_id",
+    "card": "card_id",
     "rollen": "roles",
     "roles": "roles",
     "vragen": "questions",
@@ -148,6 +153,7 @@ DAY_NAMES: dict[str, int] = {
 }  # fmt: skip
 
 _QUESTION = re.compile(r"^[1-9][0-9]*\.[1-9][0-9]*$")
+_CARD_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 _ROLE = re.compile(r"^[1-9][0-9]{0,2}$")
 _TIME = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
 # One school year's holidays fit in a year. Keeping every skipped date of a round within
@@ -284,7 +290,7 @@ def _parse_start(words: list[str], *, now: datetime | None, timezone: str) -> St
                 flags["network"] = True
             elif folded in OWN_FIRST_WORDS:
                 flags["own_first"] = True
-            elif card_id is None and re.fullmatch(r"[a-z0-9][a-z0-9-]*", folded):
+            elif card_id is None and "card_id" not in values and _CARD_ID.fullmatch(folded):
                 card_id = folded
             else:
                 raise CommandError(_unknown_option(word))
@@ -292,11 +298,13 @@ def _parse_start(words: list[str], *, now: datetime | None, timezone: str) -> St
         if folded not in OPTIONS:
             raise CommandError(_unknown_option(word))
         name = OPTIONS[folded]
-        if name in values:
+        if name in values or (name == "card_id" and card_id is not None):
             raise CommandError(_("De optie ‘{key}’ staat er twee keer in.").format(key=key))
         if not value:
             raise CommandError(_("De optie ‘{key}’ heeft geen waarde.").format(key=key))
         values[name] = _PARSERS[name](value)
+    if "card_id" in values:
+        card_id = str(values.pop("card_id"))
     begin = values.get("begin")
     zone = values.get("timezone", timezone)
     assert isinstance(zone, str)
@@ -603,6 +611,7 @@ def parse_review(value: str, option: str = "controle") -> Cadence | str:
 
 
 _PARSERS: dict[str, Callable[[str], object]] = {
+    "card_id": lambda value: _card_id(value),
     "roles": _roles,
     "questions": _questions,
     "cadence": parse_cadence,
@@ -616,6 +625,19 @@ _PARSERS: dict[str, Callable[[str], object]] = {
     "remind_every": lambda value: _remind_every(value),
     "hours": lambda value: _hours(value),
 }
+
+
+def _card_id(value: str) -> str:
+    """A card's id as cards spell it; whether the card exists, the card list decides."""
+    folded = value.casefold()
+    if not _CARD_ID.fullmatch(folded):
+        raise CommandError(
+            _(
+                "‘kaart={value}’ klopt niet: een kaart-id heeft kleine letters, cijfers en "
+                "streepjes, bijvoorbeeld kaart=reactieronde. De kaarten: /dialoog kaarten"
+            ).format(value=_clip(value))
+        )
+    return folded
 
 
 def _remind_every(value: str) -> int:
@@ -662,13 +684,13 @@ def _verb_list() -> str:
     return (
         "start, status, pauze, hervat, volgende, overslaan, samenvatting, stop, herinneringen, "
         "uitkomst, voorleggen, publiceer, klopt, aanvulling, bezwaar, terugblik, doe-mee, "
-        "verder, sluit, vrij, help"
+        "verder, sluit, vrij, kaarten, help"
     )
 
 
 def _unknown_option(word: str) -> str:
     return _(
-        "Onbekende optie ‘{word}’. Mogelijk bij start: een kaart (bijv. dialoogkaart), "
+        "Onbekende optie ‘{word}’. Mogelijk bij start: kaart=ID (zie /dialoog kaarten), "
         "rollen=1,3 · vragen=1.1,2.4 · tempo=1d · tijd=09:00 · dagen=ma-vr · "
         "vrij=JJJJ-MM-DD..JJJJ-MM-DD · begin=JJJJ-MM-DD · zone=Europe/Amsterdam · "
         "controle=2d|uit · anoniem · netwerk sluit=JJJJ-MM-DD herinner=3d "
@@ -679,10 +701,11 @@ def _unknown_option(word: str) -> str:
 def help_text() -> str:
     return _(
         "Zo werkt de dialoog (typ /dialoog gevolgd door):\n"
-        "• start [kaart] [rollen=1,3] [vragen=1.1,2.4] [tempo=1d] [tijd=09:00] [dagen=ma-vr] "
-        "[vrij=JJJJ-MM-DD..JJJJ-MM-DD] [begin=JJJJ-MM-DD] [zone=Europe/Amsterdam] "
-        "[controle=2d|uit] [anoniem]"
+        "• start [kaart=ID] [rollen=1,3] [vragen=1.1,2.4] [tempo=1d] [tijd=09:00] "
+        "[dagen=ma-vr] [vrij=JJJJ-MM-DD..JJJJ-MM-DD] [begin=JJJJ-MM-DD] "
+        "[zone=Europe/Amsterdam] [controle=2d|uit] [anoniem]"
         " — start een ronde; wie start is coördinator\n"
+        "• kaarten — de kaarten die je kunt gebruiken, en hoe je er een start\n"
         "• status — waar staat de ronde?\n"
         "• pauze / hervat — ronde stilzetten en weer verder laten gaan\n"
         "• volgende — de volgende stap nu plaatsen\n"
@@ -710,6 +733,6 @@ def help_text() -> str:
         "antwoord\n"
         "Antwoorden doe je in de draad onder een vraag. Een antwoord aanpassen of "
         "verwijderen mag altijd; ook op eerdere vragen kun je nog reageren.\n"
-        "Engelse woorden werken ook: pause, resume, next, skip, summary, roles=, questions=, "
-        "pace=, time=, anonymous."
+        "Engelse woorden werken ook: pause, resume, next, skip, summary, cards, card=, roles=, "
+        "questions=, pace=, time=, anonymous."
     )

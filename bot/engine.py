@@ -54,7 +54,7 @@ from bot.outbound import (
     SummaryPost,
 )
 from bot.school_days import first_due, local, next_due, reminder_due
-from bot.summary import Labels, compile_summary, reconstructed, step_label
+from bot.summary import Labels, compile_summary, invitation, reconstructed, step_label
 from dialogues.cards import Card
 
 
@@ -68,12 +68,15 @@ class Outcome:
 
 
 def plan_steps(card: Card, settings: RoundSettings) -> tuple[Step, ...]:
-    """Opening, the chosen questions in card order, droomvraag, then the evaluation."""
+    """Opening, the chosen questions in card order, droomvraag, then the evaluation:
+    as far as the card has them (only the questions are on every card)."""
     for role in settings.roles:
         if card.role(role) is None:
             raise CommandError(
-                _("Rol {role} bestaat niet op deze kaart; kies uit {roles}.").format(
-                    role=role, roles=", ".join(str(r.number) for r in card.roles)
+                _("{word} {role} bestaat niet op deze kaart; kies uit {roles}.").format(
+                    word=card.role_words[0].capitalize(),
+                    role=role,
+                    roles=", ".join(str(r.number) for r in card.roles),
                 )
             )
     for number in settings.questions:
@@ -95,9 +98,9 @@ def plan_steps(card: Card, settings: RoundSettings) -> tuple[Step, ...]:
         if chosen_all or role.number in settings.roles or q.number in settings.questions
     ]
     return (
-        Step(StepKind.OPENING, "opening"),
+        *([Step(StepKind.OPENING, "opening")] if card.opening is not None else []),
         *questions,
-        Step(StepKind.DROOMVRAAG, "droomvraag"),
+        *([Step(StepKind.DROOMVRAAG, "droomvraag")] if card.droomvraag is not None else []),
         *(Step(StepKind.EVALUATION, e.key) for e in card.evaluation),
     )
 
@@ -311,7 +314,7 @@ def question_post(
         label=label,
         role=role,
         text=text,
-        invitation=card.opening.invitation if step.kind is StepKind.OPENING else None,
+        invitation=invitation(card, step.kind),
         reconstructed=reconstructed(card, step.kind, step.ref),
         own_first=rnd.settings.own_first,
         answer_until=answer_until,
@@ -361,6 +364,9 @@ def command(
     """
     if cmd.action is Action.HELP:
         return _reply(rnd, person, help_text())
+    if cmd.action is Action.CARDS:
+        # about the cards on offer, not about a round: the service answers it, it knows them
+        return Outcome(rnd)
     if rnd is None or card is None:
         return _reply(rnd, person, _("Er loopt hier geen ronde. Start er een met: /dialoog start"))
     if cmd.action is Action.STATUS and rnd.settings.network and rnd.status is Status.RUNNING:

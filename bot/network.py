@@ -42,7 +42,7 @@ from bot.outbound import (
     SummaryPost,
 )
 from bot.school_days import is_school_day, local
-from bot.summary import Labels, compile_summary, reconstructed, step_label
+from bot.summary import Labels, compile_summary, invitation, reconstructed, step_label
 from dialogues.cards import Card
 
 Result = tuple[Round, tuple[Post, ...], tuple[Reply, ...]]
@@ -357,7 +357,7 @@ def _question(rnd: Round, index: int, member: Member, card: Card) -> Post:
             label=label,
             role=role,
             text=text,
-            invitation=card.opening.invitation if step.kind is StepKind.OPENING else None,
+            invitation=invitation(card, step.kind),
             answer_until=closing_moment(rnd),
             timezone=rnd.settings.timezone,
             anonymous=rnd.settings.anonymous,

@@ -337,7 +337,8 @@ def _record_data(s: Summary) -> View:
                 for c in synthesis.contrasts
             ],
             "dream": dream,
-            "actions": [_action(a) for a in synthesis.actions],
+            # None: the card asks for no actions, so the record has no such part
+            "actions": [_action(a) for a in synthesis.actions] if s.has_actions else None,
         },
         "followup": _followup(s),
         "confirmation": _confirmation(s),
@@ -554,16 +555,17 @@ def _blank_view(card: Card, role: int | None) -> View:
 
 def _blank_data(card: Card, role: int | None) -> View:
     roles: list[Role]
+    word, words = card.role_words
     if role is None:
         roles = list(card.roles)
-        scope = _("Alle rollen")
+        scope = _("Alle {parts}").format(parts=words)
     else:
         found = card.role(role)
         if found is None:
             options = ", ".join(str(r.number) for r in card.roles)
             raise ValueError(
-                _("Rol {n} staat niet op deze kaart; kies uit {options}.").format(
-                    n=role, options=options
+                _("{word} {n} staat niet op deze kaart; kies uit {options}.").format(
+                    word=word.capitalize(), n=role, options=options
                 )
             )
         roles = [found]
@@ -580,7 +582,9 @@ def _blank_data(card: Card, role: int | None) -> View:
             "label": _("Openingsvraag"),
             "question": card.opening.question,
             "invitation": card.opening.invitation,
-        },
+        }
+        if card.opening
+        else None,
         "roles": [
             {
                 "heading": f"{r.number}. {r.title}",
@@ -601,8 +605,11 @@ def _blank_data(card: Card, role: int | None) -> View:
             }
             for r in roles
         ],
-        "droomvraag": {"label": card.droomvraag.title, "text": card.droomvraag.text},
+        "droomvraag": {"label": card.droomvraag.title, "text": card.droomvraag.text}
+        if card.droomvraag
+        else None,
         "evaluation": [{"label": e.label, "text": e.text} for e in card.evaluation],
-        "action_rows": 5,
+        # a table for the actions the group agrees on, if the card asks for actions
+        "action_rows": 5 if card.asks_actions else 0,
         "labels": _labels(),
     }

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -64,8 +64,8 @@ from bot.outbound import Post, Reply, reply_posts
 from bot.review import status_phrase
 from bot.store import InboxEntry, Store, Unit
 from bot.summary import Summary, compile_summary, previous_of, step_label
-from bot.texts import status_line
-from dialogues.cards import Card
+from bot.texts import card_list, status_line
+from dialogues.cards import Card, load_builtin_cards
 
 log = logging.getLogger(__name__)
 
@@ -97,13 +97,17 @@ class DialogueService:
         coordinators: frozenset[str] = frozenset(),
         lease: timedelta = LEASE,
         meter: Meter = NO_METER,
+        offered: Callable[[], Sequence[Card]] = lambda: list(load_builtin_cards().values()),
     ) -> None:
-        """``lease`` is how long a claim on a round, an event or a message holds before
+        """``cards`` finds a round's card by id; ``offered`` lists the cards a
+        coordinator can start (``/dialoog kaarten``), the built-in ones unless told.
+        ``lease`` is how long a claim on a round, an event or a message holds before
         another process may take it over: how soon work a crashed process held is
         picked up again. ``meter`` hears of kept events, ticks and deliveries."""
         self.store = store
         self.meter = meter
         self.cards = cards
+        self.offered = offered
         self.clock = clock
         self.defaults = defaults
         self.coordinators = coordinators
@@ -165,6 +169,10 @@ class DialogueService:
             return _replies(event, None, [Reply(event.person, str(exc))])
         if isinstance(parsed, StartCommand):
             return await self._start(repo, event, parsed, now)
+        if parsed.action is Action.CARDS:
+            # about what is on offer, not about a round: the engine knows one card only
+            text = card_list(self.offered(), self.defaults.card_id)
+            return _replies(event, None, [Reply(event.person, text)])
         return await self._action(repo, event, parsed, now)
 
     async def _start(
@@ -180,6 +188,11 @@ class DialogueService:
         card_id = cmd.card_id or self.defaults.card_id
         try:
             card = self.cards(card_id)
+        except KeyError as exc:
+            text = str(exc.args[0]) if exc.args else str(exc)
+            text += " " + _("Welke kaarten er zijn: /dialoog kaarten")
+            return _replies(event, None, [Reply(event.person, text)])
+        try:
             before = await repo.latest(event.channel)
             previous = None
             if before is not None and before.settings.card_id == card_id and before.answers:

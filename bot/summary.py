@@ -153,6 +153,21 @@ class Summary(BaseModel):
     def questions(self) -> list[SummaryItem]:
         return [item for section in self.roles for item in section.items]
 
+    @property
+    def has_actions(self) -> bool:
+        """Whether the outcome has an actions part: the round asks who will do what, or
+        actions were drawn up all the same. A reaction round has none."""
+        asked = any(item.ref == "acties" for item in self.evaluation)
+        return asked or bool(self.outcome.synthesis.actions)
+
+    @property
+    def has_dream(self) -> bool:
+        """Whether the outcome has a dream part: the round asks the droomvraag, or there
+        is a dream all the same (the coordinator's, or drawn from answers)."""
+        drawn = self.outcome.synthesis.dream
+        found = drawn is not None and bool(drawn.recurring or drawn.alone)
+        return self.droomvraag is not None or bool(self.outcome.dream) or found
+
 
 FOLLOWUP_QUESTION = N_(
     "Terugblik: een tijd geleden noemden we acties. Hoe is het met de jouwe gegaan? Wat "
@@ -162,20 +177,27 @@ FOLLOWUP_QUESTION = N_(
 
 def step_label(card: Card, kind: StepKind, ref: str) -> tuple[str, str | None, str]:
     """(label, role title, question text) of a step, as the group sees it."""
-    if kind is StepKind.OPENING:
+    if kind is StepKind.OPENING and card.opening is not None:
         return _("Openingsvraag"), None, card.opening.question
-    if kind is StepKind.DROOMVRAAG:
+    if kind is StepKind.DROOMVRAAG and card.droomvraag is not None:
         return card.droomvraag.title, None, card.droomvraag.text
     if kind is StepKind.EVALUATION:
         item = next(e for e in card.evaluation if e.key == ref)
         return item.label, _("Evaluatie"), item.text
     if kind is StepKind.FOLLOWUP:
         return _("Terugblik"), None, _(FOLLOWUP_QUESTION)
-    found = card.question(ref)
+    found = card.question(ref) if kind is StepKind.QUESTION else None
     if found is None:
-        raise KeyError(ref)
+        raise KeyError(ref)  # a step the card no longer has
     role, question = found
     return ref, role.title, question.text
+
+
+def invitation(card: Card, kind: StepKind) -> str | None:
+    """The card's invitation to compare answers, said with its opening question."""
+    if kind is StepKind.OPENING and card.opening is not None:
+        return card.opening.invitation
+    return None
 
 
 def reconstructed(card: Card, kind: StepKind, ref: str) -> bool:
@@ -293,7 +315,7 @@ def compile_summary(card: Card, rnd: Round, now: datetime) -> Summary:
         card_title=card.title,
         card_purpose=card.purpose,
         card_usage=card.usage.text if card.usage else None,
-        card_invitation=card.opening.invitation,
+        card_invitation=card.opening.invitation if card.opening else None,
         channel=str(rnd.channel),
         timezone=rnd.settings.timezone,
         status=rnd.status,
@@ -354,7 +376,9 @@ def _synthesize(
 
 def card_words(card: Card) -> str:
     """The card's own words, which say what the round is about rather than what it found."""
-    parts = [card.title, card.purpose, card.opening.question, card.droomvraag.text]
+    parts = [card.title, card.purpose]
+    parts += [card.opening.question] if card.opening else []
+    parts += [card.droomvraag.text] if card.droomvraag else []
     parts += [role.description for role in card.roles]
     parts += [q.text for _role, q in card.questions()]
     parts += [e.text for e in card.evaluation]

@@ -6,6 +6,7 @@ wording can be reviewed in one place. Dates use Babel's Dutch calendar names.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from babel.dates import format_date, format_datetime
@@ -78,10 +79,9 @@ def intro(rnd: Round, card: Card) -> str:
     if rnd.settings.review is not None:
         lines.append(
             _(
-                "Na de laatste stap zet {name} de uitkomst op een rij: wat we delen, waar we "
-                "verschillen, onze droom en wie wat gaat doen. Die leggen we aan jullie voor "
-                "voordat hij als uitkomst van de groep verschijnt."
-            ).format(name=rnd.started_by.name)
+                "Na de laatste stap zet {name} de uitkomst op een rij: {parts}. Die leggen we "
+                "aan jullie voor voordat hij als uitkomst van de groep verschijnt."
+            ).format(name=rnd.started_by.name, parts=_outcome_parts(card))
         )
     if rnd.settings.own_first:
         lines.append(
@@ -94,8 +94,45 @@ def intro(rnd: Round, card: Card) -> str:
     if rnd.settings.anonymous:
         lines.append(_("Deze ronde is anoniem: in de samenvatting staan geen namen."))
     lines.extend(f"{note.term}: {note.text}" for note in card.footnotes)
+    if card.written_for_dialoogbot:
+        lines.append(origin_line(card))
     lines.append(_("Coördinator: {name}.").format(name=rnd.started_by.name))
     return "\n\n".join(lines)
+
+
+def _outcome_parts(card: Card) -> str:
+    """What the outcome will hold: only the dream and the actions the card asks for."""
+    parts = [_("wat we delen"), _("waar we verschillen")]
+    if card.droomvraag is not None:
+        parts.append(_("onze droom"))
+    if card.asks_actions:
+        parts.append(_("wie wat gaat doen"))
+    return _("{first} en {last}").format(first=", ".join(parts[:-1]), last=parts[-1])
+
+
+def origin_line(card: Card) -> str:
+    """Where the card comes from; a card whose questions were written for dialoogbot
+    says so, so nobody takes them for the source's own words."""
+    if card.written_for_dialoogbot:
+        return _(
+            "De vragen op deze kaart zijn voor dialoogbot geschreven op basis van: {origin}. "
+            "Ze zijn geen citaat uit de bron."
+        ).format(origin=card.origin())
+    return _("Bron: {origin}.").format(origin=card.origin())
+
+
+def card_list(cards: Sequence[Card], default: str) -> str:
+    """``/dialoog kaarten``: each card in one line, and how to start it."""
+    lines = [_("Deze kaarten kun je gebruiken:")]
+    for card in cards:
+        mark = " " + _("(standaard)") if card.id == default else ""
+        lines.append(
+            _("• {title}{mark} — {purpose} Start: /dialoog start kaart={id}").format(
+                title=card.title, mark=mark, purpose=card.first_sentence(), id=card.id
+            )
+        )
+    lines.append(_("/dialoog start zonder kaart= begint met de standaardkaart."))
+    return "\n".join(lines)
 
 
 STATUS_WORDS = {

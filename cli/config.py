@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.commands import parse_cadence, parse_review, parse_time, parse_weekdays, parse_zone
 from bot.i18n import LOCALE_DIR
 from bot.model import Cadence, RoundSettings
-from dialogues.cards import CardError, get_card
+from dialogues.cards import CardError
+from dialogues.catalogue import Catalogue, load_catalogue
 from storage.db import DEFAULT_PATIENCE, DatabaseUrlError, normalize_url
 
 MAX_LEASE_SECONDS = 3600
@@ -34,11 +36,31 @@ MAX_TICK_SECONDS = 60.0
 _COORDINATOR = re.compile(r"^[a-z][a-z0-9_-]*:\S+$")
 
 
-class Settings(BaseSettings):
+class CardSettings(BaseSettings):
+    """Where the cards are: all ``dialoogbot cards …`` needs, so a mistake elsewhere in
+    the configuration never stops a coordinator from checking a card."""
+
     model_config = SettingsConfigDict(
         env_prefix="DIALOOGBOT_", env_file=".env", extra="ignore", frozen=True
     )
 
+    cards_dir: Path | None = Field(
+        None, description="Folder with cards of your own, offered next to the built-in ones"
+    )
+
+    @field_validator("cards_dir")
+    @classmethod
+    def _cards_dir(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"‘{value}’ is geen map (of bestaat niet)")
+        return value
+
+    def catalogue(self) -> Catalogue:
+        """The built-in cards and those in ``cards_dir``; broken ones in ``problems``."""
+        return load_catalogue(self.cards_dir)
+
+
+class Settings(CardSettings):
     database_url: str = Field(
         DEFAULT_DATABASE_URL,
         description="SQLAlchemy URL: a SQLite file by default, or postgresql://…",
@@ -112,13 +134,18 @@ class Settings(BaseSettings):
 
     @field_validator("card")
     @classmethod
-    def _card(cls, value: str) -> str:
+    def _card(cls, value: str, info: ValidationInfo) -> str:
+        """The default card may be one of the folder's (``cards_dir`` is read first)."""
         try:
-            get_card(value)
-        except KeyError as exc:
-            raise ValueError(exc.args[0] if exc.args else value) from None
+            catalogue = load_catalogue(info.data.get("cards_dir"))
         except CardError as exc:
             raise ValueError(str(exc)) from None
+        try:
+            catalogue.get(value)
+        except KeyError as exc:
+            refused = "; ".join(str(p).replace("\n", "; ") for p in catalogue.problems)
+            said = str(exc.args[0]) + (f" Niet geladen: {refused}" if refused else "")
+            raise ValueError(said) from None
         return value
 
     @field_validator("coordinators", mode="before")

@@ -32,10 +32,11 @@ from bot.render import summary_json, summary_markdown
 from bot.scheduler import Ticker
 from bot.service import DialogueService
 from bot.summary import Summary, compile_summary
-from bot.texts import STATUS_WORDS
+from bot.texts import STATUS_WORDS, origin_line
 from cli import logs
-from cli.config import Settings
-from dialogues.cards import CardError, card_paths, get_card, load_builtin_cards, load_card
+from cli.config import CardSettings, Settings
+from dialogues.cards import Card, CardError, load_card
+from dialogues.catalogue import Catalogue, check_id_is_free
 from storage.db import Database, StartupError
 from storage.repository import Repository
 from storage.store import SqlStore
@@ -82,8 +83,15 @@ class Fail(Exception):
 
 
 def _settings() -> Settings:
+    settings = _configured(Settings)
+    logs.setup(settings.log_level, settings.log_format)
+    i18n.activate(settings.language)
+    return settings
+
+
+def _configured(factory: Callable[[], S]) -> S:
     try:
-        settings = Settings()
+        return factory()
     except ValidationError as exc:
         problems = "; ".join(
             f"DIALOOGBOT_{'_'.join(str(p) for p in e['loc']).upper()}: {_problem(e)}"
@@ -91,9 +99,21 @@ def _settings() -> Settings:
         )
         typer.echo(f"Configuratie klopt niet: {problems}", err=True)
         raise typer.Exit(1) from None
-    logs.setup(settings.log_level, settings.log_format)
-    i18n.activate(settings.language)
-    return settings
+
+
+def _catalogue() -> Catalogue:
+    """The cards on offer, for the ``cards`` commands: only DIALOOGBOT_CARDS_DIR is read."""
+    try:
+        return _configured(CardSettings).catalogue()
+    except CardError as exc:
+        _fail(str(exc))
+
+
+def _card(card_id: str) -> Card:
+    try:
+        return _catalogue().get(card_id)
+    except KeyError as exc:
+        _fail(str(exc.args[0]) if exc.args else str(exc))
 
 
 def _problem(error: ErrorDetails) -> str:
@@ -115,12 +135,16 @@ async def _service(
     """``clock`` and ``speed`` are for the network demo, whose days pass in seconds:
     its leases are as long in real time as everywhere else. ``meter`` counts for
     ``/metrics``."""
+    catalogue = settings.catalogue()
+    for problem in catalogue.problems:
+        log.warning("Kaart niet geladen (de andere kaarten wel):\n%s", problem)
     db = _database(settings)
     try:
         await db.migrate()
         yield DialogueService(
             SqlStore(db),
-            cards=get_card,
+            cards=catalogue.get,
+            offered=catalogue.offered,
             clock=clock or SystemClock(),
             defaults=settings.round_defaults(),
             coordinators=frozenset(settings.coordinators),
@@ -229,53 +253,50 @@ def console(
 
 @cards_app.command("list")
 def cards_list() -> None:
-    """De ingebouwde kaarten."""
-    try:
-        cards = load_builtin_cards()
-    except CardError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from None
-    for card in cards.values():
+    """De kaarten: de ingebouwde en die in DIALOOGBOT_CARDS_DIR."""
+    catalogue = _catalogue()
+    for card in catalogue.offered():
         count = len(card.questions())
-        typer.echo(f"{card.id}\t{card.title}\t{len(card.roles)} rollen, {count} vragen")
+        parts = card.role_words[1] if len(card.roles) > 1 else card.role_words[0]
+        typer.echo(f"{card.id}\t{card.title}\t{len(card.roles)} {parts}, {count} vragen")
+    for problem in catalogue.problems:
+        typer.echo(f"Niet geladen:\n{problem}", err=True)
 
 
 @cards_app.command("show")
 def cards_show(card_id: Annotated[str, typer.Argument(help="Id van de kaart")]) -> None:
     """Een kaart helemaal tonen."""
-    try:
-        card = get_card(card_id)
-    except KeyError as exc:
-        typer.echo(exc.args[0] if exc.args else str(exc), err=True)
-        raise typer.Exit(1) from None
-    except CardError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from None
+    card = _card(card_id)
     typer.echo(f"# {card.title}\n\n{card.purpose}\n")
     if card.usage is not None:
         typer.echo(f"{card.usage.text}\n")
         for setting in card.usage.settings:
             typer.echo(f"  - {setting}")
-        typer.echo("")
-    typer.echo(f"Opening: {card.opening.question}\n  {card.opening.invitation}\n")
+        if card.usage.settings:
+            typer.echo("")
+    if card.opening is not None:
+        typer.echo(f"Opening: {card.opening.question}\n  {card.opening.invitation}\n")
     for role in card.roles:
         typer.echo(f"## {role.number}. {role.title}\n{role.description}\n")
         for q in role.questions:
             mark = " (begin aangevuld door dialoogbot)" if q.reconstructed else ""
             typer.echo(f"  {q.number}{mark} {q.text}")
         typer.echo("")
-    typer.echo(f"{card.droomvraag.title}: {card.droomvraag.text}\n")
+    if card.droomvraag is not None:
+        typer.echo(f"{card.droomvraag.title}: {card.droomvraag.text}\n")
     for item in card.evaluation:
         typer.echo(f"{item.label}: {item.text}")
     for note in card.footnotes:
         typer.echo(f"\n* {note.term}: {note.text}")
+    typer.echo(f"\n{origin_line(card)}")
 
 
 @cards_app.command("print")
 def cards_print(
     card_id: Annotated[str, typer.Argument(help="Id van de kaart")] = "dialoogkaart",
     role: Annotated[
-        int | None, typer.Option("--rol", "--role", help="Alleen deze rol (standaard: alle)")
+        int | None,
+        typer.Option("--rol", "--role", help="Alleen deze rol of dit thema (standaard: alle)"),
     ] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="pdf of html")] = "pdf",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Bestand")] = None,
@@ -284,13 +305,9 @@ def cards_print(
     if format not in ("pdf", "html"):
         typer.echo(f"Onbekend formaat ‘{format}’: kies pdf of html.", err=True)
         raise typer.Exit(2)
+    card = _card(card_id)
     try:
-        card = get_card(card_id)
         data = blank_pdf(card, role) if format == "pdf" else blank_html(card, role).encode()
-    except KeyError as exc:
-        _fail(str(exc.args[0]) if exc.args else str(exc))
-    except CardError as exc:
-        _fail(str(exc))
     except ValueError as exc:
         _fail(str(exc))
     _write(data, output, binary=format == "pdf")
@@ -299,20 +316,30 @@ def cards_print(
 @cards_app.command("validate")
 def cards_validate(
     files: Annotated[
-        list[Path] | None, typer.Argument(help="Kaartbestanden (standaard: alle)")
+        list[Path] | None,
+        typer.Argument(help="Kaartbestanden (standaard: alle, ook die in DIALOOGBOT_CARDS_DIR)"),
     ] = None,
 ) -> None:
     """Kaarten controleren; fouten noemen bestand, regel en veld."""
-    failed = False
-    for path in files or card_paths():
-        try:
-            card = load_card(path)
-        except CardError as exc:
-            typer.echo(str(exc), err=True)
-            failed = True
-        else:
+    catalogue = _catalogue()
+    problems: list[CardError] = []
+    if files:
+        for path in files:
+            try:
+                card = load_card(path)
+                check_id_is_free(card, path, catalogue.paths)
+            except CardError as exc:
+                problems.append(exc)
+            else:
+                typer.echo(f"{path}: in orde ({card.id}, {len(card.questions())} vragen)")
+    else:
+        for card in catalogue.offered():
+            path = catalogue.paths[card.id]
             typer.echo(f"{path}: in orde ({card.id}, {len(card.questions())} vragen)")
-    if failed:
+        problems += catalogue.problems
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    if problems:
         raise typer.Exit(1)
 
 
@@ -354,7 +381,11 @@ def summary(
         rnd = await _read(settings, lambda repo: repo.get(round_id))
         if rnd is None:
             raise Fail(f"Ronde {round_id} bestaat niet. Zie: dialoogbot rounds list")
-        result = compile_summary(get_card(rnd.settings.card_id), rnd, SystemClock().now())
+        try:
+            card = settings.catalogue().get(rnd.settings.card_id)
+        except KeyError as exc:
+            raise Fail(str(exc.args[0])) from None
+        result = compile_summary(card, rnd, SystemClock().now())
         return RECORD_FORMATS[format](result)
 
     _write(_run(work), output, binary=format == "pdf")

@@ -3,10 +3,16 @@
 A card is data, not code: facilitators should be able to fix a typo or write a new card
 without touching Python. That only works if a broken card explains itself in terms of the
 YAML file the author is looking at, so every validation error is mapped back to a line.
+
+Only the numbered questions are required. The opening, the droomvraag and the evaluation
+are what the Dialoogkaart asks; a shorter card (a reaction round) can do without them,
+and every part of the bot that shows a card leaves out what the card does not have.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -43,6 +49,9 @@ class Question(_Strict):
 
 
 class Role(_Strict):
+    """A numbered part of a card with its questions: a role on the Dialoogkaart, a theme
+    or a section on other cards (``Card.role_word`` says which)."""
+
     number: int = Field(ge=1)
     title: NonEmpty
     description: NonEmpty
@@ -65,6 +74,9 @@ class Opening(_Strict):
 
 
 class Droomvraag(_Strict):
+    """The card's closing step, looking ahead; the outcome gathers its answers as the
+    group's dream. A card words its own (title and text), or has none."""
+
     title: NonEmpty
     text: NonEmpty
 
@@ -90,21 +102,36 @@ class Footnote(_Strict):
 
 class Source(_Strict):
     publisher: NonEmpty
-    author: NonEmpty
+    author: NonEmpty | None = None
+    # the publication the card is drawn from, when it is not the card itself
+    document: NonEmpty | None = None
     url: str | None = None
     members: list[NonEmpty] = Field(default_factory=list)
+
+
+# What a card's numbered parts are, in the singular and the plural.
+ROLE_WORDS: dict[str, tuple[str, str]] = {
+    "rol": ("rol", "rollen"),
+    "thema": ("thema", "thema’s"),
+    "onderdeel": ("onderdeel", "onderdelen"),
+}
 
 
 class Card(_Strict):
     id: CardId
     title: NonEmpty
-    language: Literal["nl"] = "nl"
+    # Only Dutch cards exist; "en" is allowed so a translated card can say what it is.
+    language: Literal["nl", "en"] = "nl"
     purpose: NonEmpty
     usage: Usage | None = None
-    opening: Opening
+    # True when the questions were written for dialoogbot from the source, rather than
+    # quoted from it: the card says so wherever its source is named.
+    written_for_dialoogbot: bool = False
+    role_word: Literal["rol", "thema", "onderdeel"] = "rol"
+    opening: Opening | None = None
     roles: list[Role] = Field(min_length=1)
-    droomvraag: Droomvraag
-    evaluation: list[EvaluationQuestion] = Field(min_length=1)
+    droomvraag: Droomvraag | None = None
+    evaluation: list[EvaluationQuestion] = Field(default_factory=list)
     footnotes: list[Footnote] = Field(default_factory=list)
     source: Source
 
@@ -119,7 +146,32 @@ class Card(_Strict):
         roles = [r.number for r in self.roles]
         if len(set(roles)) != len(roles):
             raise ValueError("elk rolnummer mag maar één keer voorkomen")
+        keys = [e.key for e in self.evaluation]
+        twice = [k for k in keys if keys.count(k) > 1]
+        if twice:
+            raise ValueError(f"evaluatievraag ‘{twice[0]}’ komt twee keer voor")
         return self
+
+    @property
+    def role_words(self) -> tuple[str, str]:
+        """("rol", "rollen"), ("thema", "thema’s"): how sentences name the numbered parts."""
+        return ROLE_WORDS[self.role_word]
+
+    @property
+    def asks_actions(self) -> bool:
+        """Whether the card asks who will do what: only then has its outcome actions."""
+        return any(e.key == "acties" for e in self.evaluation)
+
+    def origin(self) -> str:
+        """The source as one line: document, publisher, author, as far as they are known."""
+        s = self.source
+        return "; ".join(x for x in (s.document, s.publisher, s.author) if x)
+
+    def first_sentence(self) -> str:
+        """The purpose's first sentence: what a list of cards says about this one."""
+        purpose = " ".join(self.purpose.split())
+        match = re.match(r"(.+?[.?!])(\s|$)", purpose)
+        return match[1] if match else f"{purpose}."
 
     def questions(self) -> list[tuple[Role, Question]]:
         """Every numbered question in card order, with its role."""
@@ -295,7 +347,23 @@ def load_builtin_cards() -> dict[str, Card]:
 
 
 def get_card(card_id: str) -> Card:
+    """A built-in card; ``dialogues.catalogue`` adds the cards of a folder."""
     cards = load_builtin_cards()
     if card_id not in cards:
-        raise KeyError(f"Kaart ‘{card_id}’ bestaat niet; beschikbaar: {', '.join(sorted(cards))}.")
+        raise unknown_card(card_id, cards)
     return cards[card_id]
+
+
+def unknown_card(card_id: str, known: Iterable[str]) -> KeyError:
+    """The error for a card id nobody offers, naming the ones there are."""
+    return KeyError(f"Kaart ‘{card_id}’ bestaat niet; beschikbaar: {', '.join(sorted(known))}.")
+
+
+def line_of(path: Path, loc: tuple[int | str, ...]) -> int | None:
+    """The line of a field in a card file that loads: for problems found beyond one file,
+    such as an id another card already has."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=_CardLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    return None if node is None else _line_of(node, loc)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dialogues.cards import CARDS_DIR, CardError, get_card, load_card
+from dialogues.cards import CARDS_DIR, CardError, card_paths, get_card, load_card
 
 CARD = get_card("dialoogkaart")
 COUNTS = ((1, 6), (2, 9), (3, 5), (4, 6))
@@ -180,3 +180,72 @@ def test_missing_and_undecodable_files(tmp_path: Path) -> None:
 def test_unknown_card_id_lists_the_available_ones() -> None:
     with pytest.raises(KeyError, match="beschikbaar: dialoogkaart"):
         get_card("bestaat-niet")
+
+
+# --- the other cards, and what every card may leave out ----------------------------------
+
+
+@pytest.mark.parametrize("path", card_paths(), ids=lambda p: p.stem)
+def test_every_built_in_card_validates(path: Path) -> None:
+    assert load_card(path).id == path.stem
+
+
+def test_the_reaction_round_quotes_its_four_questions() -> None:
+    card = get_card("reactieronde")
+    assert [q.text for _r, q in card.questions()] == [
+        "Wat vind je positief?",
+        "Waar twijfel je over?",
+        "Welke suggesties heb je?",
+        "Wat zijn, naast de maatschappelijke belangen, de organisatie- of individuele "
+        "belangen van doorlopend samen professionaliseren?",
+    ]
+    assert (card.opening, card.droomvraag, card.evaluation) == (None, None, [])
+    assert not card.written_for_dialoogbot
+    assert card.source.document is not None
+    assert "Groot denken, klein starten" in card.source.document
+    assert "bijlage 2" in card.source.document
+
+
+def test_the_leercultuur_card_has_the_seven_themes_and_says_who_wrote_it() -> None:
+    card = get_card("leercultuur")
+    assert [r.title for r in card.roles] == [
+        "De basis voor professionalisering",
+        "Instrumenten voor competentieontwikkeling",
+        "Loopbaanontwikkeling",
+        "Begeleiding van starters",
+        "Leiderschap",
+        "Beleidsvorming",
+        "Borging in de organisatie",
+    ]
+    assert (card.role_word, card.role_words) == ("thema", ("thema", "thema’s"))
+    assert card.written_for_dialoogbot
+    assert card.source.publisher == "Arbeidsmarktplatform PO"
+    assert all(len(r.questions) >= 3 for r in card.roles)
+    assert all("?" in q.text for _r, q in card.questions())
+    assert card.droomvraag is not None
+    assert [e.key for e in card.evaluation] == ["inzichten", "acties", "betrekken"]
+    assert card.asks_actions
+
+
+def test_a_card_needs_only_its_questions(tmp_path: Path) -> None:
+    text = GOOD.split("droomvraag:")[0].replace(
+        "opening:\n  question: Wat?\n  invitation: Vertel.\n", ""
+    )
+    card = load_card(write(tmp_path, text + "source:\n  publisher: Iemand\n"))
+    assert (card.opening, card.droomvraag, card.evaluation) == (None, None, [])
+    assert not card.asks_actions
+    assert card.first_sentence() == "Testen."
+
+
+def test_an_evaluation_key_twice_is_refused(tmp_path: Path) -> None:
+    twice = "  - key: acties\n    label: Nog eens\n    text: En nu?\nsource:"
+    error = broken(tmp_path, GOOD.replace("source:", twice, 1))
+    assert error.message == "evaluatievraag ‘acties’ komt twee keer voor"
+
+
+def test_the_example_in_the_cards_readme_validates(tmp_path: Path) -> None:
+    readme = (CARDS_DIR / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    card = load_card(write(tmp_path, example))
+    assert card.id == "startgesprek"
+    assert card.written_for_dialoogbot

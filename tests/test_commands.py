@@ -81,6 +81,28 @@ def test_bad_commands_say_what_is_wrong_and_what_is_allowed(text: str, expected:
     assert expected in str(caught.value)
 
 
+def test_a_card_is_chosen_by_kaart_or_by_its_bare_id() -> None:
+    assert parse("start kaart=reactieronde tempo=1d") == StartCommand(
+        card_id="reactieronde", cadence=Cadence(days=1)
+    )
+    assert parse("start card=Leercultuur") == StartCommand(card_id="leercultuur")
+    assert parse("start reactieronde") == StartCommand(card_id="reactieronde")
+    for twice in ("start reactieronde kaart=leercultuur", "start kaart=a kaart=b"):
+        with pytest.raises(CommandError, match="staat er twee keer in"):
+            parse(twice)
+    with pytest.raises(CommandError, match="een kaart-id heeft kleine letters"):
+        parse("start kaart=mijn_kaart")
+
+
+def test_kaarten_lists_the_cards_and_help_says_so() -> None:
+    assert parse("kaarten") == ActionCommand(Action.CARDS)
+    assert parse("cards") == ActionCommand(Action.CARDS)
+    assert "• kaarten — de kaarten die je kunt gebruiken" in help_text()
+    assert "start [kaart=ID]" in help_text()
+    with pytest.raises(CommandError, match="‘kaarten’ heeft geen opties"):
+        parse("kaarten alle")
+
+
 def test_hostile_input_is_clipped_in_the_error() -> None:
     with pytest.raises(CommandError) as caught:
         parse("start " + "x=" + "<!channel>" * 5000)

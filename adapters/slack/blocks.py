@@ -528,14 +528,17 @@ def edit_modal(s: Summary, target: dict[str, Any]) -> dict[str, Any]:
             o.kern,
             multiline=True,
         ),
-        _text_input(
-            "droom",
-            _("Droom: het gedeelde beeld over drie jaar"),
-            o.dream,
-            multiline=True,
-            placeholder="; ".join(t.title for t in recurring) or None,
-        ),
     ]
+    if s.has_dream:  # a card without a droomvraag (a reaction round) has no dream to edit
+        blocks.append(
+            _text_input(
+                "droom",
+                _("Droom: het gedeelde beeld over drie jaar"),
+                o.dream,
+                multiline=True,
+                placeholder="; ".join(t.title for t in recurring) or None,
+            )
+        )
     for n, theme in enumerate(syn.themes, start=1):
         blocks.append(
             _text_input(
