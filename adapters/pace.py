@@ -26,11 +26,11 @@ MARGIN = 0.05  # seconds: what a request may spend on the way, added to each win
 
 
 class Window:
-    """At most ``count`` messages per key in any ``seconds``."""
+    """At most ``count`` messages per key in any ``seconds`` (plus ``margin``)."""
 
-    def __init__(self, count: int, seconds: float) -> None:
+    def __init__(self, count: int, seconds: float, margin: float = MARGIN) -> None:
         self.count = count
-        self.seconds = seconds + MARGIN
+        self.seconds = seconds + margin
         self._sent: dict[Hashable, deque[float]] = {}
 
     def reserve(self, key: Hashable, now: float) -> float:

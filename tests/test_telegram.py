@@ -163,7 +163,8 @@ async def test_a_429_with_retry_after_is_waited_out_and_sent_once(telegram: Harn
     methods = [name for name, _ in telegram.fake.calls if name.startswith("sendMessage")]
     assert methods[0] == "sendMessage:429"
     assert len(telegram.questions()) == 1
-    assert telegram.waits == [3.0]
+    # the wait Telegram asked for, once; the others are the pacing's fractions of a second
+    assert [w for w in telegram.waits if w >= 1] == [3.0]
 
 
 async def test_only_admins_and_the_starter_steer(telegram: Harness) -> None:
