@@ -16,6 +16,7 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "dialoogbot"
 
 _active: gettext.NullTranslations = gettext.NullTranslations()
+_language = "nl"
 
 
 @cache
@@ -42,8 +43,14 @@ def translations(language: str) -> gettext.NullTranslations:
 
 def activate(language: str) -> None:
     """Choose the language for this process; called once from the command line entry."""
-    global _active
+    global _active, _language
     _active = translations(language)
+    _language = language
+
+
+def language() -> str:
+    """The language messages are in: also the locale dates are written in."""
+    return _language
 
 
 def _(message: str) -> str:

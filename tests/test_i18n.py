@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 
+from adapters.local.channel import LocalChannel, person
 from bot import i18n
+from bot.model import RoundSettings
+from bot.service import DialogueService
+from bot.texts import moment
+from dialogues.cards import get_card
+from storage.db import Database
+from storage.store import SqlStore
+from tests.fakes import FakeClock
 
 ROOT = Path(__file__).resolve().parent.parent
 METHOD_MAP = [("bot/**.py", "python"), ("bot/templates/**.j2", "jinja2")]
@@ -33,3 +42,34 @@ def test_dutch_is_the_source_and_unknown_languages_fall_back_to_it() -> None:
         assert i18n._("Geen antwoorden.") == "Geen antwoorden."
     finally:
         i18n.activate("nl")
+
+
+async def test_an_installation_in_english_speaks_english_with_english_dates(
+    tmp_path: Path,
+) -> None:
+    """DIALOOGBOT_LANGUAGE=en: the bot's own words and its dates are English. (The
+    card's questions are the card's; an English card is still to come.)"""
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'en.db'}")
+    await db.migrate()
+    said: list[str] = []
+    try:
+        i18n.activate("en")
+        service = DialogueService(
+            SqlStore(db),
+            cards=get_card,
+            clock=FakeClock(datetime(2026, 11, 23, 8, tzinfo=UTC)),
+            defaults=RoundSettings(card_id="dialoogkaart"),
+        )
+        channel = LocalChannel(service, "team", out=said.append)
+        await channel.say(person("Anna"), "/dialoog start")
+        await channel.say(person("Bram"), "/dialoog bestaat-niet")
+        assert moment(datetime(2026, 11, 24, 8, tzinfo=UTC), "Europe/Amsterdam") == (
+            "Tuesday 24 November at 09:00"
+        )
+    finally:
+        i18n.activate("nl")
+        await db.close()
+    text = "\n".join(said)
+    assert "Welcome to the dialogue" in text
+    assert "Welkom" not in text
+    assert "Unknown command" in text
