@@ -12,8 +12,10 @@ it is given up on.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from bot.i18n import _
 from bot.paper import record_pdf
@@ -40,3 +42,9 @@ async def record_document(summary: Summary) -> Document:
         return Document(pdf, f"dialoog-ronde-{summary.round_id}.pdf", title)
     markdown = summary_markdown(summary).encode()
     return Document(markdown, f"dialoog-ronde-{summary.round_id}.md", title)
+
+
+def data_document(data: dict[str, Any]) -> Document:
+    """``/dialoog mijngegevens``: what is kept about a person, as a JSON file for them."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return Document(text.encode(), "mijngegevens.json", _("Wat dialoogbot over je bewaart"))

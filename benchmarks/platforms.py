@@ -96,9 +96,9 @@ async def bounded(
     await asyncio.gather(*(one(i) for i in range(count)))
 
 
-def reply(thread_ts: str, i: int) -> dict[str, Any]:
+def reply(thread_ts: str, i: int, people: int = 200) -> dict[str, Any]:
     return {
-        "type": "message", "channel": "C1", "user": f"U{i % 200:03d}",
+        "type": "message", "channel": "C1", "user": f"U{i % people:03d}",
         "text": f"Antwoord {i}: " + "samen opleiden in ons team " * 6,
         "ts": f"{1_800_000_000 + i}.000100", "thread_ts": thread_ts,
     }  # fmt: skip
@@ -121,15 +121,22 @@ class Ingest:
 
 
 async def _send_all(
-    sender: SlackSender, opening: str, count: int, concurrency: int, first: int = 0
+    sender: SlackSender,
+    opening: str,
+    count: int,
+    concurrency: int,
+    first: int = 0,
+    people: int = 200,
 ) -> tuple[Ingest, int]:
-    """Answers ``first`` … ``first + count``; the figures, and how many were acked."""
+    """Answers ``first`` … ``first + count`` from ``people`` people; the figures, and how
+    many were acked."""
     times: list[float] = []
     statuses: list[int] = []
 
     async def answer(i: int) -> None:
         started = time.perf_counter()
-        statuses.append(await sender.event(reply(opening, first + i), event_id=f"Ev{first + i}"))
+        event = reply(opening, first + i, people)
+        statuses.append(await sender.event(event, event_id=f"Ev{first + i}"))
         times.append(time.perf_counter() - started)
 
     started = time.perf_counter()
@@ -139,9 +146,11 @@ async def _send_all(
     return Ingest(acked / elapsed, quantile(times, 0.5), quantile(times, 0.99)), acked
 
 
-async def ingest(url: str, concurrency: int, *, before: int = 0, count: int = ANSWERS) -> Ingest:
-    """``count`` answers into our adapter, ``concurrency`` at a time, after ``before``
-    answers (not measured) are already in the round."""
+async def ingest(
+    url: str, concurrency: int, *, before: int = 0, count: int = ANSWERS, people: int = 200
+) -> Ingest:
+    """``count`` answers from ``people`` people into our adapter, ``concurrency`` at a
+    time, after ``before`` answers (not measured) of the same people are in the round."""
     async with fake_slack() as (fake, api_url), ClientSession() as session:
         db = await fresh(url)
         service = service_on(db, Clock())
@@ -153,9 +162,9 @@ async def ingest(url: str, concurrency: int, *, before: int = 0, count: int = AN
         await adapter.idle()
         opening = str(fake.posts("C1")[1]["_ts"])
         if before:
-            await _send_all(sender, opening, before, CONCURRENCY, first=count)
+            await _send_all(sender, opening, before, CONCURRENCY, first=count, people=people)
             await adapter.idle()
-        figures, acked = await _send_all(sender, opening, count, concurrency)
+        figures, acked = await _send_all(sender, opening, count, concurrency, people=people)
         await adapter.idle()
         async with db.transaction() as tx:
             stored = await tx.scalar(select(func.count()).select_from(AnswerRow)) or 0
@@ -398,12 +407,14 @@ async def report(databases: dict[str, Fresh]) -> None:
             )
 
     print(
-        "\ningest growth: p50 ms to the ack (and answers/s), 16 at a time, "
-        "with answers already in the round"
+        "\ningest growth: p50 ms to the ack (and answers/s) of 500 answers by 10 people, "
+        "16 at a time, with 10, 100 or 1,000 of their answers already in the round"
     )
     print(f"{'':<28}{'10':>18}{'100':>18}{'1,000':>18}")
     for name, fresh_url in databases.items():
-        grown = [await ingest(fresh_url(), 16, before=n, count=300) for n in (10, 100, 1_000)]
+        grown = [
+            await ingest(fresh_url(), 16, before=n, count=500, people=10) for n in (10, 100, 1_000)
+        ]
         print(
             f"{name:<28}" + "".join(f"{f'{ms(g.p50)} ({g.per_second:.0f}/s)':>18}" for g in grown)
         )

@@ -60,6 +60,15 @@ def step_names(summary: Summary) -> dict[str, str]:
     return {item.ref: item.label for item in items if item is not None}
 
 
+def erased_line(summary: Summary) -> str:
+    """What is left of answers erased at their authors' request: that they were there."""
+    return ngettext(
+        "Antwoorden van {n} deelnemer zijn op hun verzoek verwijderd.",
+        "Antwoorden van {n} deelnemers zijn op hun verzoek verwijderd.",
+        summary.erased,
+    ).format(n=summary.erased)
+
+
 def confirmed_line(summary: Summary) -> str:
     o = summary.outcome
     when = texts.day(o.published_at.date()) if o.published_at else ""
@@ -143,6 +152,8 @@ def short_outcome(
             notes.append(ask[:-1] + f" {respond}." if respond else ask)
     if s.stopped_early:
         notes.append(_("De ronde is voortijdig gestopt."))
+    if s.erased:
+        notes.append(erased_line(s))
 
     parts: list[Part] = []
     if o.kern:

@@ -20,13 +20,16 @@ from bot.clock import Clock
 from bot.delivery import resolve
 from bot.model import Round
 from bot.outbound import Post
-from bot.store import ConcurrentUpdate, Store
+from bot.store import ConcurrentUpdate, Purged, Store
 from dialogues.cards import Card
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 EVENT_MEMORY = timedelta(days=2)
+# replies to commands (no round) and people no round refers to any more
+MESSAGE_MEMORY = timedelta(days=30)
+PURGE_EVERY = timedelta(hours=1)
 LAGGING_RETRY = timedelta(seconds=2)
 TICK_CHUNK = 50
 _ATTEMPTS = 5
@@ -34,12 +37,21 @@ _ATTEMPTS = 5
 
 class Clockwork:
     def __init__(
-        self, store: Store, clock: Clock, cards: Callable[[str], Card], lease: timedelta
+        self,
+        store: Store,
+        clock: Clock,
+        cards: Callable[[str], Card],
+        lease: timedelta,
+        *,
+        retention: timedelta = timedelta(days=365),
     ) -> None:
+        """``retention``: how long after a round ends it is kept, with all its answers."""
         self.store = store
         self.clock = clock
         self.cards = cards
         self.lease = lease
+        self.retention = retention
+        self._purged_at: datetime | None = None
 
     async def tick(self) -> int:
         """Advance every round with something due; returns how many said something."""
@@ -47,6 +59,14 @@ class Clockwork:
         async with self.store.transaction() as repo:
             due = await repo.claim_due(now, self.lease)
             await repo.forget_events(now - EVENT_MEMORY)
+        if self._purged_at is None or now - self._purged_at >= PURGE_EVERY:
+            self._purged_at = now
+            purged = await self.purge()
+            if purged.rounds or purged.messages or purged.persons:
+                log.info(
+                    "retention: deleted %s ended rounds, %s messages, %s people",
+                    purged.rounds, purged.messages, purged.persons,
+                )  # fmt: skip
         advanced = 0
         for start in range(0, len(due), TICK_CHUNK):
             chunk = due[start : start + TICK_CHUNK]
@@ -64,6 +84,17 @@ class Clockwork:
                         "round %s could not be advanced", round_id, extra={"round_id": round_id}
                     )
         return advanced
+
+    async def purge(self, *, dry_run: bool = False) -> Purged:
+        """Delete rounds ended longer than the retention ago, with everything on them, and
+        round-less messages and people nothing refers to after ``MESSAGE_MEMORY``."""
+        async with self.store.transaction() as repo:
+            return await repo.purge(
+                self.clock.now(),
+                rounds_after=self.retention,
+                messages_after=min(MESSAGE_MEMORY, self.retention),
+                dry_run=dry_run,
+            )
 
     async def _tick_rounds(self, round_ids: list[int]) -> int:
         """Step a chunk of rounds in one transaction, written set-based."""

@@ -43,6 +43,8 @@ class Action(StrEnum):
     CLOSE = "close"
     FREE = "free"
     CARDS = "cards"
+    MY_DATA = "my-data"
+    FORGET_ME = "forget-me"
 
 
 VERBS: dict[str, Action | None] = {
@@ -88,7 +90,16 @@ VERBS: dict[str, Action | None] = {
     "days-off": Action.FREE,
     "kaarten": Action.CARDS,
     "cards": Action.CARDS,
+    "mijngegevens": Action.MY_DATA,
+    "my-data": Action.MY_DATA,
+    "mydata": Action.MY_DATA,
+    "vergeetmij": Action.FORGET_ME,
+    "forget-me": Action.FORGET_ME,
+    "forgetme": Action.FORGET_ME,
 }
+# the word that confirms ``vergeetmij``: erasing cannot be undone, so it is asked for twice
+CONFIRM = "zeker"
+CONFIRM_WORDS = frozenset({CONFIRM, "bevestig", "sure", "confirm"})
 # verdict words -> VerdictKind values
 VERDICT_WORDS = {
     "klopt": "klopt",
@@ -260,6 +271,15 @@ def parse(text: str, *, now: datetime | None = None, timezone: str = DEFAULT_TIM
         if switch not in ONOFF:
             raise CommandError(_("Gebruik: herinneringen uit, of: herinneringen aan"))
         return ActionCommand(action, ONOFF[switch])
+    if action is Action.FORGET_ME and rest:
+        if len(rest) > 1 or rest[0].casefold() not in CONFIRM_WORDS:
+            raise CommandError(
+                _(
+                    "Gebruik: vergeetmij (dan zeg ik eerst wat er gewist wordt), daarna "
+                    "vergeetmij {confirm}."
+                ).format(confirm=CONFIRM)
+            )
+        return ActionCommand(action, CONFIRM)
     if action is Action.SKIP:
         if len(rest) > 1 or (rest and not _is_step_ref(rest[0])):
             raise CommandError(
@@ -684,7 +704,7 @@ def _verb_list() -> str:
     return (
         "start, status, pauze, hervat, volgende, overslaan, samenvatting, stop, herinneringen, "
         "uitkomst, voorleggen, publiceer, klopt, aanvulling, bezwaar, terugblik, doe-mee, "
-        "verder, sluit, vrij, kaarten, help"
+        "verder, sluit, vrij, kaarten, mijngegevens, vergeetmij, help"
     )
 
 
@@ -706,6 +726,8 @@ def help_text() -> str:
         "[zone=Europe/Amsterdam] [controle=2d|uit] [anoniem]"
         " — start een ronde; wie start is coördinator\n"
         "• kaarten — de kaarten die je kunt gebruiken, en hoe je er een start\n"
+        "• mijngegevens — wat er over jou bewaard is, privé en als bestand\n"
+        "• vergeetmij — je antwoorden, naam en instellingen laten wissen\n"
         "• status — waar staat de ronde?\n"
         "• pauze / hervat — ronde stilzetten en weer verder laten gaan\n"
         "• volgende — de volgende stap nu plaatsen\n"
@@ -733,6 +755,7 @@ def help_text() -> str:
         "antwoord\n"
         "Antwoorden doe je in de draad onder een vraag. Een antwoord aanpassen of "
         "verwijderen mag altijd; ook op eerdere vragen kun je nog reageren.\n"
-        "Engelse woorden werken ook: pause, resume, next, skip, summary, cards, card=, roles=, "
+        "Engelse woorden werken ook: pause, resume, next, skip, summary, cards, my-data, "
+        "forget-me, card=, roles=, "
         "questions=, pace=, time=, anonymous."
     )

@@ -182,7 +182,7 @@ def tick(rnd: Round, now: datetime, card: Card, *, caught_up: bool = True) -> Ou
     index = rnd.next_step_index
     closing = rnd.current_step_index
     if closing is not None and rnd.settings.own_first:
-        posts.extend(_answers_shown(rnd, closing, card))
+        posts.extend(answers_shown(rnd, closing, card))
     if index is None and rnd.settings.review is not None:
         rnd, said = review.open_review(rnd, now, card)
         return Outcome(rnd, (*posts, *said))
@@ -216,7 +216,7 @@ def _network_tick(rnd: Round, now: datetime, card: Card) -> Outcome:
     return Outcome(rnd)
 
 
-def _answers_shown(rnd: Round, index: int, card: Card) -> list[Post]:
+def answers_shown(rnd: Round, index: int, card: Card) -> list[Post]:
     """Eerst zelf: the step closes, so everyone's answers to it go into its thread."""
     labels = Labels.of(rnd)
     shown = [
@@ -364,8 +364,9 @@ def command(
     """
     if cmd.action is Action.HELP:
         return _reply(rnd, person, help_text())
-    if cmd.action is Action.CARDS:
-        # about the cards on offer, not about a round: the service answers it, it knows them
+    if cmd.action in (Action.CARDS, Action.MY_DATA, Action.FORGET_ME):
+        # about the cards on offer or a person's own data, not about a round: the service
+        # answers these, it knows the cards and reaches the store
         return Outcome(rnd)
     if rnd is None or card is None:
         return _reply(rnd, person, _("Er loopt hier geen ronde. Start er een met: /dialoog start"))

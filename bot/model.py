@@ -160,6 +160,9 @@ class RoundSettings:
     hours: tuple[time, time] = (time(8, 0), time(18, 0))
     # a participant sees the others' answers to a question only after giving their own
     own_first: bool = False
+    # how long after the round ends its answers are kept (the installation's retention
+    # when the round started: what its welcome promised)
+    retention_days: int = 365
 
 
 @dataclass(frozen=True, slots=True)

@@ -372,8 +372,9 @@ def _question(rnd: Round, index: int, member: Member, card: Card) -> Post:
 def _others(rnd: Round, index: int, person: Person, card: Card) -> Post:
     """What the others answered to this question: shown once your own answer is in."""
     labels = Labels.of(rnd)
+    someone = _("iemand")
     said = [
-        f"• {labels.author(a.person, private=a.private) or _('iemand')}: {a.text}"
+        f"• {labels.author(a.person, private=a.private) or someone}: {a.text}"
         for a in sorted(rnd.answers, key=lambda a: a.given_at)
         if a.step_index == index and a.person.key != person.key
     ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, Field, TypeAdapter
 
@@ -137,7 +137,9 @@ class ReplyPost(BaseModel):
 
 
 class DirectNotice(BaseModel):
-    """A message for one person in a private chat: a coordinator told of a failure."""
+    """A message for one person in a private chat: a coordinator told of a failure, or
+    someone's own data (``/dialoog mijngegevens``), which then goes with it as a JSON
+    file (``data``)."""
 
     type: Literal["direct"] = "direct"
     round_id: int | None = None
@@ -145,6 +147,7 @@ class DirectNotice(BaseModel):
     user_id: str
     name: str
     text: str
+    data: dict[str, Any] | None = None
 
 
 class DraftPost(BaseModel):

@@ -31,6 +31,8 @@ import typst
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from bot import i18n
+from bot.brief import erased_line
 from bot.i18n import _, ngettext
 from bot.model import ReviewPhase, StepState
 from bot.school_days import local
@@ -220,7 +222,7 @@ def _labels() -> dict[str, str]:
 
 def _day(day: date) -> str:
     """ "3 maart 2026": a record is kept for years, so a date always carries its year."""
-    return format_date(day, "d MMMM y", locale="nl")
+    return format_date(day, "d MMMM y", locale=i18n.language())
 
 
 def _period(period: Period) -> str | None:
@@ -233,7 +235,7 @@ def _period(period: Period) -> str | None:
     if (start.year, start.month) == (end.year, end.month):
         return f"{start.day}–{_day(end)}"
     if start.year == end.year:
-        return f"{format_date(start, 'd MMMM', locale='nl')} – {_day(end)}"
+        return f"{format_date(start, 'd MMMM', locale=i18n.language())} – {_day(end)}"
     return f"{_day(start)} – {_day(end)}"
 
 
@@ -271,6 +273,8 @@ def _record_data(s: Summary) -> View:
     notes: list[str] = []
     if s.stopped_early:
         notes.append(_("De ronde is voortijdig gestopt; dit is alles wat gegeven is."))
+    if s.erased:
+        notes.append(erased_line(s))
     if s.private_withheld:
         notes.append(
             ngettext(

@@ -9,6 +9,7 @@ terminal control sequences.
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 from pathlib import Path
@@ -97,6 +98,7 @@ def record_values(summary: Summary) -> dict[str, str]:
         "until": moment(o.until, summary.timezone) if o.until else "",
         "confirmed": "",
         "previous_period": "",
+        "erased": brief.erased_line(summary) if summary.erased else "",
     }
     if o.published_at is not None:
         values["confirmed"] = confirmed_line(summary)
@@ -133,6 +135,9 @@ def content_text(content: Content) -> str:
     match content:
         case QuestionPost():
             return question_text(content)
+        case DirectNotice() if content.data is not None:
+            data = json.dumps(content.data, ensure_ascii=False, indent=2)
+            return str(plain(f"{content.text}\n\nmijngegevens.json:\n{data}"))
         case NoticePost() | ReplyPost() | DirectNotice():
             return str(plain(content.text))
         case SummaryPost():
@@ -163,8 +168,7 @@ def progress_text(p: ProgressPost) -> str:
         first = _("Nog niemand doet mee.")
         if not p.open:
             return _("Netwerkronde gesloten.") + " " + first
-        when = f" {_('De ronde sluit')} {moment(p.closes, p.timezone)}." if p.closes else ""
-        return first + when + " " + _("Meedoen: /dialoog doe-mee")
+        return first + _closes(p) + " " + _("Meedoen: /dialoog doe-mee")
     parts = [
         ngettext(
             "{done} van {joined} deelnemer is klaar",
@@ -175,8 +179,14 @@ def progress_text(p: ProgressPost) -> str:
     ]
     if not p.open:
         return _("Netwerkronde gesloten: ") + ", ".join(parts) + "."
-    when = f" {_('De ronde sluit')} {moment(p.closes, p.timezone)}." if p.closes else ""
-    return _("Voortgang: ") + ", ".join(parts) + "." + when + " " + _("Meedoen: /dialoog doe-mee")
+    progress = _("Voortgang: ") + ", ".join(parts) + "."
+    return progress + _closes(p) + " " + _("Meedoen: /dialoog doe-mee")
+
+
+def _closes(p: ProgressPost) -> str:
+    if p.closes is None:
+        return ""
+    return " " + _("De ronde sluit {when}.").format(when=moment(p.closes, p.timezone))
 
 
 def reminder_text(reminder: ReminderPost) -> str:

@@ -26,11 +26,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
-from bot import engine, network
+from bot import engine, network, personal
 from bot.clock import Clock
 from bot.clockwork import Clockwork
 from bot.commands import (
+    CONFIRM,
     REVIEW_OFF,
     VERBS,
     Action,
@@ -62,7 +64,7 @@ from bot.model import (
 )
 from bot.outbound import Post, Reply, reply_posts
 from bot.review import status_phrase
-from bot.store import InboxEntry, Store, Unit
+from bot.store import Erased, InboxEntry, Purged, Store, Unit
 from bot.summary import Summary, compile_summary, previous_of, step_label
 from bot.texts import card_list, status_line
 from dialogues.cards import Card, load_builtin_cards
@@ -112,7 +114,9 @@ class DialogueService:
         self.defaults = defaults
         self.coordinators = coordinators
         self.lease = lease
-        self.clockwork = Clockwork(store, clock, cards, lease)
+        self.clockwork = Clockwork(
+            store, clock, cards, lease, retention=timedelta(days=defaults.retention_days)
+        )
         self.delivery = Delivery(
             store, clock, question_sent=self.clockwork.question_sent, lease=lease, meter=meter
         )
@@ -169,11 +173,74 @@ class DialogueService:
             return _replies(event, None, [Reply(event.person, str(exc))])
         if isinstance(parsed, StartCommand):
             return await self._start(repo, event, parsed, now)
+        if parsed.action is Action.MY_DATA:
+            return await self._my_data(repo, event)
+        if parsed.action is Action.FORGET_ME:
+            return await self._forget_me(repo, event, parsed.argument == CONFIRM, now)
         if parsed.action is Action.CARDS:
             # about what is on offer, not about a round: the engine knows one card only
             text = card_list(self.offered(), self.defaults.card_id)
             return _replies(event, None, [Reply(event.person, text)])
         return await self._action(repo, event, parsed, now)
+
+    # --- people's own data ------------------------------------------------------------------
+
+    async def _my_data(self, repo: Unit, event: CommandGiven) -> Effects:
+        data = await repo.personal_data(event.person.platform, event.person.user_id)
+        if data is None:
+            return _replies(event, None, [Reply(event.person, personal.nothing_kept())])
+        said = reply_posts(event, None, [Reply(event.person, personal.export_sent())])
+        notice = Post(event.channel, personal.export_notice(event.person, data))
+        return Effects(None, [*said, notice])
+
+    async def _forget_me(
+        self, repo: Unit, event: CommandGiven, confirmed: bool, now: datetime
+    ) -> Effects:
+        person = event.person
+        if not confirmed:
+            data = await repo.personal_data(person.platform, person.user_id)
+            text = personal.nothing_kept() if data is None else personal.erase_prompt(data)
+            return _replies(event, None, [Reply(person, text)])
+        erased = await self._erase(repo, person.platform, person.user_id, now)
+        text = personal.nothing_kept() if erased is None else personal.erased_text(erased)
+        return _replies(event, None, [Reply(person, text)])
+
+    async def _erase(self, repo: Unit, platform: str, user_id: str, now: datetime) -> Erased | None:
+        """Erase the person, and compose again what was waiting to show their answers."""
+        kept = await repo.personal_data(platform, user_id)
+        erased = await repo.erase_person(platform, user_id)
+        if erased is None or kept is None:
+            return erased
+        traces = personal.Traces(
+            kept["person"]["name"], [a["text"] for r in kept["rounds"] for a in r["answers"]]
+        )
+        for fixed in (await repo.get_many(erased.fixed)).values():
+            scrubbed = personal.scrub_round(fixed, traces)
+            if scrubbed != fixed:
+                await repo.save(fixed, scrubbed)
+        for outbox_id, content in await repo.waiting(erased.recompose):
+            rnd = await repo.get(getattr(content, "round_id", 0))
+            if rnd is not None:
+                card = self.cards(rnd.settings.card_id)
+                await repo.rewrite(outbox_id, personal.recompose(content, rnd, card, now))
+        log.info("erased a person at their request", extra={"platform": platform})
+        return erased
+
+    async def personal_data(self, platform: str, user_id: str) -> dict[str, Any] | None:
+        """Everything kept about one person (``dialoogbot person export``)."""
+        async with self.store.transaction() as repo:
+            return await repo.personal_data(platform, user_id)
+
+    async def erase_person(self, platform: str, user_id: str) -> Erased | None:
+        """Erase one person (``dialoogbot person erase``), as ``vergeetmij zeker`` does."""
+        async with self.store.transaction() as repo:
+            return await self._erase(repo, platform, user_id, self.clock.now())
+
+    async def purge(self, *, dry_run: bool = False) -> Purged:
+        """Delete what the retention says has been kept long enough (``dialoogbot purge``)."""
+        return await self.clockwork.purge(dry_run=dry_run)
+
+    # --- starting a round --------------------------------------------------------------------
 
     async def _start(
         self, repo: Unit, event: CommandGiven, cmd: StartCommand, now: datetime

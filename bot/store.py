@@ -15,10 +15,34 @@ from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.model import Answer, ChannelRef, InboundEvent, Person, Round, Step
 from bot.outbound import Content, Post
+
+
+@dataclass(frozen=True, slots=True)
+class Erased:
+    """What erasing one person removed (``Unit.erase_person``)."""
+
+    rounds: int  # rounds whose outcome now says a participant's answers were removed
+    answers: int
+    verdicts: int
+    messages: int  # messages that were waiting to go to the person, dropped
+    recompose: tuple[int, ...]  # waiting outbox rows that carry those rounds' answers
+    # rounds that keep something fixed of them: an outcome under review or published, or
+    # (a later round) the actions of a round they answered in
+    fixed: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Purged:
+    """What the retention removed, or (a dry run) would remove."""
+
+    rounds: int
+    answers: int
+    messages: int
+    persons: int
 
 
 class ConcurrentUpdate(Exception):
@@ -149,6 +173,15 @@ class Unit(Protocol):
     async def mark_failed(
         self, message: PendingMessage, error: str, *, retry_at: datetime | None, now: datetime
     ) -> bool: ...
+    async def waiting(self, ids: Sequence[int]) -> list[tuple[int, Content]]: ...
+    async def rewrite(self, outbox_id: int, content: Content | None) -> None: ...
+
+    # people's own data (storage/privacy.py)
+    async def personal_data(self, platform: str, user_id: str) -> dict[str, Any] | None: ...
+    async def erase_person(self, platform: str, user_id: str) -> Erased | None: ...
+    async def purge(
+        self, now: datetime, *, rounds_after: timedelta, messages_after: timedelta, dry_run: bool
+    ) -> Purged: ...
 
 
 class Store(Protocol):

@@ -148,6 +148,8 @@ class Summary(BaseModel):
     stopped_early: bool = False
     comparison: Comparison | None = None
     addendum: list[AddendumEntry] = []
+    # participants whose answers were erased at their request: only how many
+    erased: int = 0
 
     @property
     def questions(self) -> list[SummaryItem]:
@@ -321,6 +323,7 @@ def compile_summary(card: Card, rnd: Round, now: datetime) -> Summary:
         status=rnd.status,
         final=final,
         anonymous=rnd.settings.anonymous,
+        erased=rnd.erased,
         generated_at=now,
         period=period_of(rnd, now),
         steps_asked=sum(1 for s in rnd.steps if s.state is StepState.POSTED),

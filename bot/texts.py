@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from babel.dates import format_date, format_datetime
 
+from bot import i18n
 from bot.i18n import N_, _, ngettext
 from bot.model import Cadence, Round, Status, Step, StepKind, StepState
 from bot.school_days import local
@@ -19,19 +20,20 @@ from dialogues.cards import Card
 
 def moment(when: datetime, timezone: str) -> str:
     """ "dinsdag 24 november om 09:00" in the round's time zone."""
-    return format_datetime(local(when, timezone), "EEEE d MMMM 'om' HH:mm", locale="nl")
+    pattern = _("EEEE d MMMM 'om' HH:mm")  # a Babel date pattern; 'om' is literal text
+    return format_datetime(local(when, timezone), pattern, locale=i18n.language())
 
 
 def moment_with_year(when: datetime, timezone: str) -> str:
     """ "28 april 2026, 11:30": for paper, read long after."""
-    return format_datetime(local(when, timezone), "d MMMM y, HH:mm", locale="nl")
+    return format_datetime(local(when, timezone), "d MMMM y, HH:mm", locale=i18n.language())
 
 
 def day(when: date, this_year: int | None = None) -> str:
     """ "24 november 2026"; without the year when it is ``this_year`` (a chat message read
     this year needs none; paper, read later, always has it)."""
     pattern = "d MMMM" if when.year == this_year else "d MMMM y"
-    return format_date(when, pattern, locale="nl")
+    return format_date(when, pattern, locale=i18n.language())
 
 
 def period(start: date | None, end: date | None, this_year: int | None = None) -> str:
@@ -41,7 +43,7 @@ def period(start: date | None, end: date | None, this_year: int | None = None) -
     if end is None or end == start:
         return day(start, this_year)
     if start.year == end.year:
-        return f"{format_date(start, 'd MMMM', locale='nl')} – {day(end, this_year)}"
+        return f"{format_date(start, 'd MMMM', locale=i18n.language())} – {day(end, this_year)}"
     return f"{day(start)} – {day(end)}"
 
 
@@ -96,8 +98,23 @@ def intro(rnd: Round, card: Card) -> str:
     lines.extend(f"{note.term}: {note.text}" for note in card.footnotes)
     if card.written_for_dialoogbot:
         lines.append(origin_line(card))
+    lines.append(kept_line(rnd))
     lines.append(_("Coördinator: {name}.").format(name=rnd.started_by.name))
     return "\n\n".join(lines)
+
+
+def kept_line(rnd: Round) -> str:
+    """What is kept, who sees it and for how long: said before anyone answers."""
+    who = (
+        _("iedereen in dit kanaal ziet ze daarin, zonder namen")
+        if rnd.settings.anonymous
+        else _("iedereen in dit kanaal ziet ze daarin")
+    )
+    return _(
+        "Je antwoorden worden bewaard voor de uitkomst van deze ronde; {who}. Ze worden "
+        "{days} dagen na het einde van de ronde gewist. Wat er over jou bewaard is: "
+        "/dialoog mijngegevens; laten wissen: /dialoog vergeetmij."
+    ).format(who=who, days=rnd.settings.retention_days)
 
 
 def _outcome_parts(card: Card) -> str:

@@ -80,6 +80,13 @@ class Settings(CardSettings):
         description="Default time the group has to check the outcome (2d: two school days), "
         "or uit: publish the summary at once",
     )
+    retention_days: int = Field(
+        365,
+        ge=1,
+        le=3650,
+        description="Days after a round ends that its answers are kept; then it is deleted "
+        "with everything on it",
+    )
     coordinators: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Extra coordinators of every round: platform:user_id, comma-separated",
@@ -248,6 +255,7 @@ class Settings(CardSettings):
             timezone=self.timezone,
             weekdays=parse_weekdays(self.weekdays),
             review=_window(parse_review(self.review)),
+            retention_days=self.retention_days,
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import json
 import logging
 import re
 import sys
@@ -57,7 +58,11 @@ run_app = typer.Typer(help="De bot verbinden met een chatplatform.", no_args_is_
 app.add_typer(cards_app, name="cards")
 app.add_typer(rounds_app, name="rounds")
 app.add_typer(db_app, name="db")
+person_app = typer.Typer(
+    help="Wat er over één persoon bewaard is: inzien of wissen (AVG).", no_args_is_help=True
+)
 app.add_typer(run_app, name="run")
+app.add_typer(person_app, name="person")
 
 T = TypeVar("T")
 S = TypeVar("S")
@@ -428,6 +433,82 @@ def _why_not_written(exc: OSError, output: Path) -> str:
     if exc.errno == errno.EROFS:
         return "dat bestandssysteem is alleen-lezen"
     return exc.strerror or exc.__class__.__name__
+
+
+PERSON = typer.Argument(help="Wie: PLATFORM:GEBRUIKER, bijv. slack:U024BE7LH of telegram:12345")
+
+
+def _who(person: str) -> tuple[str, str]:
+    platform, sep, user_id = person.partition(":")
+    if not sep or not platform or not user_id:
+        _fail(f"‘{person}’ klopt niet: schrijf PLATFORM:GEBRUIKER, bijv. slack:U024BE7LH.")
+    return platform, user_id
+
+
+@person_app.command("export")
+def person_export(
+    person: Annotated[str, PERSON],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Bestand")] = None,
+) -> None:
+    """Alles wat er over iemand bewaard is, als JSON (wat /dialoog mijngegevens stuurt)."""
+    platform, user_id = _who(person)
+    settings = _settings()
+
+    async def work() -> dict[str, Any]:
+        async with _service(settings) as service:
+            data: dict[str, Any] | None = await service.personal_data(platform, user_id)
+        if data is None:
+            raise Fail(f"Over {person} is niets bewaard.")
+        return data
+
+    data = _run(work)
+    _write(json.dumps(data, ensure_ascii=False, indent=2).encode() + b"\n", output, binary=False)
+
+
+@person_app.command("erase")
+def person_erase(
+    person: Annotated[str, PERSON],
+    yes: Annotated[bool, typer.Option("--yes", help="Niet meer vragen of het zeker is")] = False,
+) -> None:
+    """Iemands antwoorden, naam en instellingen wissen (wat /dialoog vergeetmij doet)."""
+    platform, user_id = _who(person)
+    if not yes and not typer.confirm(f"Alles van {person} wissen? Dat kan niet ongedaan worden"):
+        raise typer.Exit(1)
+    settings = _settings()
+
+    async def work() -> None:
+        async with _service(settings) as service:
+            erased = await service.erase_person(platform, user_id)
+        if erased is None:
+            raise Fail(f"Over {person} is niets bewaard.")
+        typer.echo(
+            f"Gewist: {erased.answers} antwoorden in {erased.rounds} ronde(s), "
+            f"{erased.verdicts} reacties op een uitkomst, {erased.messages} wachtende berichten."
+        )
+
+    _run(work)
+
+
+@app.command()
+def purge(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Alleen laten zien wat weg zou gaan")
+    ] = False,
+) -> None:
+    """Wissen wat langer bewaard is dan DIALOOGBOT_RETENTION_DAYS (de bot doet dit elk uur)."""
+    settings = _settings()
+
+    async def work() -> None:
+        async with _service(settings) as service:
+            purged = await service.purge(dry_run=dry_run)
+        verb = "Zou wissen" if dry_run else "Gewist"
+        typer.echo(
+            f"{verb}: {purged.rounds} rondes die langer dan {settings.retention_days} dagen "
+            f"geleden eindigden, met {purged.answers} antwoorden; {purged.messages} berichten "
+            f"zonder ronde; {purged.persons} personen naar wie niets meer verwijst."
+        )
+
+    _run(work)
 
 
 @db_app.command("upgrade")

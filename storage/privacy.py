@@ -19,13 +19,13 @@ with the last thing that did.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.store import Erased, Purged
 from storage.models import (
     AnswerRow,
     OutboxRow,
@@ -39,23 +39,6 @@ from storage.models import (
 ENDED = ("finished", "cancelled")
 CARRIES_ANSWERS = ("summary", "draft", "answers")
 REFERENCE = ("type", "round_id", "step_index")  # all a sent message keeps of itself
-
-
-@dataclass(frozen=True, slots=True)
-class Erased:
-    rounds: int  # rounds whose outcome now says a participant's answers were removed
-    answers: int
-    verdicts: int
-    messages: int  # waiting messages to the person, dropped
-    recompose: tuple[int, ...]  # waiting outbox rows that carry the affected rounds' answers
-
-
-@dataclass(frozen=True, slots=True)
-class Purged:
-    rounds: int
-    answers: int
-    messages: int
-    persons: int
 
 
 def reference(content: dict[str, Any]) -> dict[str, Any]:
@@ -162,6 +145,14 @@ async def erase(session: AsyncSession, platform: str, user_id: str) -> Erased | 
             .where(RoundRow.id.in_(answered))
             .values(erased=RoundRow.erased + 1, version=RoundRow.version + 1)
         )
+    fixed = await session.scalars(
+        select(RoundRow.id).where(
+            or_(
+                RoundRow.id.in_(answered) & RoundRow.review.is_not(None),
+                RoundRow.previous.is_not(None) & RoundRow.id.not_in(answered),
+            )
+        )
+    )
     recompose = await session.scalars(
         select(OutboxRow.id).where(
             _pending(),
@@ -175,6 +166,7 @@ async def erase(session: AsyncSession, platform: str, user_id: str) -> Erased | 
         verdicts=verdicts.rowcount,  # type: ignore[attr-defined]
         messages=messages.rowcount,  # type: ignore[attr-defined]
         recompose=tuple(recompose),
+        fixed=tuple(fixed),
     )
 
 

@@ -42,9 +42,17 @@ from bot.model import (
     Verdict,
     VerdictKind,
 )
-from bot.outbound import CONTENT, Post, QuestionPost, recipient
-from bot.store import AnswerTarget, ConcurrentUpdate, InboxEntry, PendingMessage
+from bot.outbound import CONTENT, Content, Post, QuestionPost, recipient
+from bot.store import (
+    AnswerTarget,
+    ConcurrentUpdate,
+    Erased,
+    InboxEntry,
+    PendingMessage,
+    Purged,
+)
 from bot.synthesis import ActionRow, Synthesis
+from storage import privacy
 from storage.events import decode, encode
 from storage.models import (
     AnswerRow,
@@ -998,6 +1006,45 @@ class Repository:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    async def waiting(self, ids: Sequence[int]) -> list[tuple[int, Content]]:
+        """Outbox messages not yet sent, with what they will say."""
+        rows = await self.session.execute(
+            select(OutboxRow.id, OutboxRow.content)
+            .where(OutboxRow.id.in_(ids), OutboxRow.sent_at.is_(None), OutboxRow.dead_at.is_(None))
+            .order_by(OutboxRow.id)
+        )
+        return [(row_id, CONTENT.validate_python(content)) for row_id, content in rows]
+
+    async def rewrite(self, outbox_id: int, content: Content | None) -> None:
+        """Change what a waiting message will say, or (None) drop it."""
+        if content is None:
+            await self.session.execute(delete(OutboxRow).where(OutboxRow.id == outbox_id))
+            return
+        await self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == outbox_id)
+            .values(content=content.model_dump(mode="json"))
+        )
+
+    # --- people's own data ----------------------------------------------------------------
+
+    async def personal_data(self, platform: str, user_id: str) -> dict[str, Any] | None:
+        return await privacy.export(self.session, platform, user_id)
+
+    async def erase_person(self, platform: str, user_id: str) -> Erased | None:
+        return await privacy.erase(self.session, platform, user_id)
+
+    async def purge(
+        self, now: datetime, *, rounds_after: timedelta, messages_after: timedelta, dry_run: bool
+    ) -> Purged:
+        return await privacy.purge(
+            self.session,
+            now,
+            rounds_after=rounds_after,
+            messages_after=messages_after,
+            dry_run=dry_run,
+        )
+
     async def progress_message(self, round_id: int) -> str | None:
         """The platform id of a network round's progress message as it shows now in its
         channel, which later progress is edited into: the first one, or the one an
@@ -1159,6 +1206,7 @@ def _round_columns(rnd: Round) -> dict[str, Any]:
             "remind_every": s.remind_every,
             "hours": [h.strftime("%H:%M") for h in s.hours],
             "own_first": s.own_first,
+            "retention_days": s.retention_days,
         },
         "review": _review_json(rnd.review),
         "previous": _previous_json(rnd.previous),
@@ -1217,6 +1265,7 @@ def _round(
         remind_every=s.get("remind_every", 3),
         hours=tuple(time.fromisoformat(h) for h in s.get("hours", ["08:00", "18:00"])),  # type: ignore[arg-type]
         own_first=s.get("own_first", False),
+        retention_days=s.get("retention_days", 365),
     )
     starter = next(p for role, _quiet, p in people if role == "starter")
     return Round(

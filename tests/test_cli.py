@@ -211,7 +211,7 @@ async def test_a_summary_that_cannot_be_written_gets_one_dutch_line(tmp_path: Pa
         ),
         ("COORDINATORS", "slack:U1,anna", "‘anna’ klopt niet: schrijf platform:gebruikers-id"),
         ("CARD", "bestaat-niet", "Kaart ‘bestaat-niet’ bestaat niet; beschikbaar: dialoogkaart"),
-        ("LANGUAGE", "xx", "‘xx’ heeft geen vertaling; beschikbaar: nl"),
+        ("LANGUAGE", "xx", "‘xx’ heeft geen vertaling; beschikbaar: en, nl"),
     ],
 )
 def test_every_setting_is_bounded_and_says_so_in_dutch(
@@ -331,3 +331,32 @@ def test_options_that_cannot_work_are_refused_before_anything_starts(
     assert "geheim" not in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "x.db").exists()
+
+
+async def test_an_administrator_exports_and_erases_a_person_and_purges(tmp_path: Path) -> None:
+    db_path = tmp_path / "rondes.db"
+    await a_round(db_path, "/dialoog start", "Bram zijn beeld")
+    bram = person("Bram")
+
+    exported = dialoogbot("person", "export", f"local:{bram.user_id}", db=db_path)
+    assert exported.returncode == 0, exported.stderr
+    data = json.loads(exported.stdout)
+    assert data["person"]["name"] == "Bram"
+    assert data["rounds"][0]["answers"][0]["text"] == "Bram zijn beeld"
+
+    wrong = dialoogbot("person", "export", "zonderdubbelepunt", db=db_path)
+    assert wrong.returncode == 1
+    assert "PLATFORM:GEBRUIKER" in wrong.stderr
+
+    erased = dialoogbot("person", "erase", f"local:{bram.user_id}", "--yes", db=db_path)
+    assert erased.returncode == 0, erased.stderr
+    assert "Gewist: 1 antwoorden in 1 ronde(s)" in erased.stdout
+    gone = dialoogbot("person", "export", f"local:{bram.user_id}", db=db_path)
+    assert gone.returncode == 1
+    assert "niets bewaard" in gone.stderr
+    md = dialoogbot("summary", "1", db=db_path)
+    assert "Bram" not in md.stdout
+
+    planned = dialoogbot("purge", "--dry-run", db=db_path)
+    assert planned.returncode == 0, planned.stderr
+    assert "Zou wissen: 0 rondes" in planned.stdout  # round 1 still runs

@@ -3,13 +3,15 @@ about you, have it erased, and nothing kept longer than the retention allows."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from adapters.local.channel import LocalChannel, person
 from bot.model import Status
-from bot.outbound import QuestionPost
+from bot.outbound import DirectNotice, NoticePost, QuestionPost
+from bot.render import summary_markdown
 from bot.service import DialogueService
 from bot.summary import compile_summary
 from dialogues.cards import get_card
@@ -111,3 +113,138 @@ async def test_purge_waits_for_the_retention_and_says_first_what_would_go(
     async with db.transaction() as session:
         for table in (RoundRow, AnswerRow, OutboxRow, PersonRow):
             assert await session.scalar(select(func.count()).select_from(table)) == 0, table
+
+
+# --- through the commands, on the local channel -------------------------------------------
+
+
+def direct_to(channel: LocalChannel, who: str) -> list[DirectNotice]:
+    return [
+        p.content
+        for p in channel.posted
+        if isinstance(p.content, DirectNotice) and p.content.name == who
+    ]
+
+
+async def test_every_round_says_up_front_what_is_kept_and_for_how_long(
+    channel: LocalChannel,
+) -> None:
+    await channel.say(ANNA, "/dialoog start")
+    welcome = channel.posted[0].content
+    assert isinstance(welcome, NoticePost)
+    assert "365 dagen na het einde" in welcome.text
+    assert "/dialoog mijngegevens" in welcome.text
+    assert "/dialoog vergeetmij" in welcome.text
+
+
+async def test_mijngegevens_sends_everything_privately_also_as_a_file(
+    channel: LocalChannel, service: DialogueService, clock: FakeClock, transcript: list[str]
+) -> None:
+    await channel.say(SARA, "/dialoog mijngegevens")
+    assert "niets over je bewaard" in channel.replies[-1].text
+    await finished_round(channel, service, clock)
+    await channel.say(BRAM, "/dialoog mijngegevens")
+    assert "privébericht" in channel.replies[-1].text
+    [notice] = direct_to(channel, "Bram")
+    assert notice.data is not None
+    assert "Ronde 1" in notice.text
+    answers = notice.data["rounds"][0]["answers"]
+    assert answers
+    assert all(a["text"].startswith("Bram <@U1> over") for a in answers)
+    assert "Sara" not in json.dumps(notice.data)
+    # what the channel shows of it: the person alone, by name
+    assert "privé aan Bram" in "\n".join(transcript)
+
+
+async def test_vergeetmij_asks_first_then_erases_and_the_summary_says_so(
+    db: Database, channel: LocalChannel, service: DialogueService, clock: FakeClock
+) -> None:
+    await finished_round(channel, service, clock)
+    await channel.say(BRAM, "/dialoog vergeetmij")
+    assert "niet ongedaan" in channel.replies[-1].text
+    assert "vergeetmij zeker" in channel.replies[-1].text
+    async with db.transaction() as session:  # asking changed nothing
+        assert await privacy.export(session, "local", BRAM.user_id) is not None
+    await channel.say(BRAM, "/dialoog vergeetmij zeker")
+    assert "Gewist:" in channel.replies[-1].text
+    await channel.say(ANNA, "/dialoog samenvatting")
+    record = channel.summaries()[-1].summary
+    assert "Bram" not in record.model_dump_json()
+    assert record.erased == 1
+    assert "Antwoorden van 1 deelnemer zijn op hun verzoek verwijderd." in summary_markdown(record)
+
+
+async def test_vergeetmij_with_another_word_says_how(channel: LocalChannel) -> None:
+    await channel.say(BRAM, "/dialoog vergeetmij alles")
+    assert "vergeetmij zeker" in channel.replies[-1].text
+
+
+async def test_a_summary_waiting_to_go_out_is_composed_again_without_them(
+    db: Database, channel: LocalChannel, service: DialogueService, clock: FakeClock
+) -> None:
+    """The round ends, its summary waits in the outbox (the platform is down, say), and
+    Bram asks to be forgotten: what goes out later does not carry his answers."""
+    await channel.say(ANNA, "/dialoog start rollen=1 tempo=1d controle=uit")
+    running = True
+    while running:
+        question = channel.posted[-1].content
+        if isinstance(question, QuestionPost):
+            await channel.say(BRAM, f"Bram over {question.ref}")
+            await channel.say(SARA, f"Sara over {question.ref}")
+        rnd = await round_state(service, channel)
+        assert rnd is not None
+        assert rnd.next_due is not None
+        clock.set(rnd.next_due)
+        await service.tick()
+        after = await round_state(service, channel)
+        running = after is not None and after.status is Status.RUNNING
+        if running:
+            await channel.deliver()
+    # the summary is decided, not delivered
+    assert not channel.summaries()
+    assert await service.erase_person("local", BRAM.user_id) is not None
+    await channel.deliver()
+    [summary] = channel.summaries()
+    assert "Bram" not in summary.summary.model_dump_json()
+    assert summary.summary.erased == 1
+
+
+async def test_purge_runs_on_the_clock_within_the_hour_after_the_retention(
+    db: Database, channel: LocalChannel, service: DialogueService, clock: FakeClock
+) -> None:
+    await finished_round(channel, service, clock)
+    clock.advance(days=364)
+    await service.tick()
+    async with db.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(RoundRow)) == 1
+    clock.advance(days=2)
+    await service.tick()
+    async with db.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(RoundRow)) == 0
+        assert await session.scalar(select(func.count()).select_from(AnswerRow)) == 0
+
+
+async def test_an_outcome_fixed_for_review_loses_their_findings_too(
+    channel: LocalChannel, service: DialogueService, clock: FakeClock
+) -> None:
+    """The draft under review was fixed when the last step closed: themes with Bram's
+    excerpts, his action with his name. After his erasure none of it shows."""
+    await channel.say(ANNA, "/dialoog start rollen=1 tempo=1d controle=2d")
+    while (rnd := await round_state(service, channel)) is not None and rnd.status is Status.RUNNING:
+        question = channel.posted[-1].content
+        if isinstance(question, QuestionPost):
+            await channel.say(BRAM, f"Bram: tijd voor begeleiding in het rooster ({question.ref})")
+            await channel.say(SARA, f"Sara: tijd voor begeleiding van studenten ({question.ref})")
+        await run_due(service, channel, clock)
+    rnd = await round_state(service, channel)
+    assert rnd is not None
+    assert rnd.review is not None
+    assert "Bram" in rnd.review.draft.model_dump_json()  # the draft did show him
+    await channel.say(BRAM, "/dialoog vergeetmij zeker")
+    rnd = await round_state(service, channel)
+    assert rnd is not None
+    assert rnd.review is not None
+    assert "Bram" not in rnd.review.draft.model_dump_json()
+    summary = compile_summary(get_card("dialoogkaart"), rnd, clock.now())
+    assert "Bram" not in summary.model_dump_json()
+    assert summary.erased == 1

@@ -27,7 +27,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.document import record_document
+from adapters.document import data_document, record_document
 from adapters.port import Adapter
 from adapters.slack import blocks, translate
 from bot.i18n import _
@@ -444,7 +444,19 @@ class SlackAdapter:
                 return await posted.one(direct, blocks.reminder(content, channel.channel_id))
             case DirectNotice():
                 direct = await self._direct_channel(content.user_id)
-                return await posted.one(direct, {"text": blocks.fallback(content.text)})
+                notice = {"text": blocks.fallback(content.text)}
+                first = await parts.part("0", lambda: posted.one(direct, notice))
+                if content.data is not None:  # someone's own data, as a file for them
+                    own = data_document(content.data)
+
+                    async def upload_data() -> str:
+                        response = await self.client.files_upload_v2(
+                            channel=direct, filename=own.filename, title=own.title, file=own.data
+                        )
+                        return str((response.get("file") or {}).get("id") or "file")
+
+                    await parts.part("file", upload_data)
+                return first
             case ReplyPost():
                 text = blocks.fallback(content.text)
                 if translate.is_direct(channel.channel_id):

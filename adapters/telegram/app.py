@@ -47,7 +47,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from adapters.document import record_document
+from adapters.document import data_document, record_document
 from adapters.pace import Pace, Window
 from adapters.port import Adapter
 from adapters.telegram import format as fmt
@@ -106,7 +106,9 @@ class WaitOutFloodLimits(BaseRateLimiter[None]):
         self.max_retries = max_retries
         per_group = Window(GROUP_MESSAGES, 60)
         self.pace = Pace(
-            Window(OVERALL_MESSAGES, 1),
+            # evenly spaced rather than 30 at once: a burst that leaves together arrives
+            # bunched, and the first of the next burst then lands inside the same second
+            Window(1, 1 / OVERALL_MESSAGES, margin=0.002),
             lambda chat: per_group if _is_group(chat) else None,
             sleep=sleep,
         )
@@ -460,11 +462,20 @@ class TelegramAdapter:
                 )
                 return str(sent.message_id)
             case DirectNotice():
-                text = fmt.pack(fmt.text_units(content.text))[0]
-                sent = await self.bot.send_message(
-                    int(content.user_id), text, parse_mode=ParseMode.HTML
-                )
-                return str(sent.message_id)
+                user = int(content.user_id)
+                texts = fmt.pack(fmt.text_units(content.text))
+                first = await self._send_all(user, None, texts, parts)
+                if content.data is not None:  # someone's own data, as a file for them
+                    own = data_document(content.data)
+
+                    async def send_data() -> str:
+                        sent = await self.bot.send_document(
+                            user, InputFile(own.data, filename=own.filename), caption=own.title
+                        )
+                        return str(sent.message_id)
+
+                    await parts.part("file", send_data)
+                return first
             case ReplyPost():
                 texts = fmt.pack(fmt.text_units(content.text))
                 if content.private and content.reply_to is None:
