@@ -60,6 +60,7 @@ from tests.slack_harness import fake_slack, serve
 CONCURRENCY = 16
 ANSWERS = 1500
 ROUNDS_DUE = 2000
+WARM_UP = 300  # answers in another round before a growth measurement
 ROUNDS_TICK = 10_000
 TELEGRAM_OVERALL = 30  # messages per second, the limit the fake enforces
 
@@ -96,9 +97,9 @@ async def bounded(
     await asyncio.gather(*(one(i) for i in range(count)))
 
 
-def reply(thread_ts: str, i: int, people: int = 200) -> dict[str, Any]:
+def reply(thread_ts: str, i: int, people: int = 200, channel: str = "C1") -> dict[str, Any]:
     return {
-        "type": "message", "channel": "C1", "user": f"U{i % people:03d}",
+        "type": "message", "channel": channel, "user": f"U{i % people:03d}",
         "text": f"Antwoord {i}: " + "samen opleiden in ons team " * 6,
         "ts": f"{1_800_000_000 + i}.000100", "thread_ts": thread_ts,
     }  # fmt: skip
@@ -127,6 +128,7 @@ async def _send_all(
     concurrency: int,
     first: int = 0,
     people: int = 200,
+    channel: str = "C1",
 ) -> tuple[Ingest, int]:
     """Answers ``first`` … ``first + count`` from ``people`` people; the figures, and how
     many were acked."""
@@ -135,7 +137,7 @@ async def _send_all(
 
     async def answer(i: int) -> None:
         started = time.perf_counter()
-        event = reply(opening, first + i, people)
+        event = reply(opening, first + i, people, channel)
         statuses.append(await sender.event(event, event_id=f"Ev{first + i}"))
         times.append(time.perf_counter() - started)
 
@@ -147,10 +149,18 @@ async def _send_all(
 
 
 async def ingest(
-    url: str, concurrency: int, *, before: int = 0, count: int = ANSWERS, people: int = 200
+    url: str,
+    concurrency: int,
+    *,
+    before: int = 0,
+    count: int = ANSWERS,
+    people: int = 200,
+    warm: bool = False,
 ) -> Ingest:
     """``count`` answers from ``people`` people into our adapter, ``concurrency`` at a
-    time, after ``before`` answers (not measured) of the same people are in the round."""
+    time, after ``before`` answers (not measured) of the same people are in the round.
+    ``warm``: first ``WARM_UP`` answers in another channel's round, so connections, statement
+    caches and the database's pages are as warm whatever ``before`` is."""
     async with fake_slack() as (fake, api_url), ClientSession() as session:
         db = await fresh(url)
         service = service_on(db, Clock())
@@ -161,6 +171,12 @@ async def ingest(
         await sender.command("UANNA", "C1", "start")
         await adapter.idle()
         opening = str(fake.posts("C1")[1]["_ts"])
+        if warm:
+            await sender.command("UANNA", "C2", "start")
+            await adapter.idle()
+            other = str(fake.posts("C2")[1]["_ts"])
+            await _send_all(sender, other, WARM_UP, CONCURRENCY, first=10**6, channel="C2")
+            await adapter.idle()
         if before:
             await _send_all(sender, opening, before, CONCURRENCY, first=count, people=people)
             await adapter.idle()
@@ -170,7 +186,8 @@ async def ingest(
             stored = await tx.scalar(select(func.count()).select_from(AnswerRow)) or 0
         await runner.cleanup()
         await db.close()
-    return Ingest(figures.per_second, figures.p50, figures.p99, (stored - before) / acked)
+    earlier = before + (WARM_UP if warm else 0)
+    return Ingest(figures.per_second, figures.p50, figures.p99, (stored - earlier) / acked)
 
 
 async def bare_ingest(concurrency: int, count: int = ANSWERS) -> Ingest:
@@ -408,12 +425,14 @@ async def report(databases: dict[str, Fresh]) -> None:
 
     print(
         "\ningest growth: p50 ms to the ack (and answers/s) of 500 answers by 10 people, "
-        "16 at a time, with 10, 100 or 1,000 of their answers already in the round"
+        "16 at a time, with 10, 100 or 1,000 of their answers already in the round "
+        "(after 300 in another round, to warm up)"
     )
     print(f"{'':<28}{'10':>18}{'100':>18}{'1,000':>18}")
     for name, fresh_url in databases.items():
         grown = [
-            await ingest(fresh_url(), 16, before=n, count=500, people=10) for n in (10, 100, 1_000)
+            await ingest(fresh_url(), 16, before=n, count=500, people=10, warm=True)
+            for n in (10, 100, 1_000)
         ]
         print(
             f"{name:<28}" + "".join(f"{f'{ms(g.p50)} ({g.per_second:.0f}/s)':>18}" for g in grown)
