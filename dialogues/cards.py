@@ -25,6 +25,8 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -120,8 +122,11 @@ ROLE_WORDS: dict[str, tuple[str, str]] = {
 class Card(_Strict):
     id: CardId
     title: NonEmpty
-    # Only Dutch cards exist; "en" is allowed so a translated card can say what it is.
+    # The language of the card's texts; a translation says which card it renders.
     language: Literal["nl", "en"] = "nl"
+    # The id of the card this one translates: same roles, same question numbers, one to
+    # one. Whether that card exists, and matches, is checked across cards, not here.
+    translation_of: CardId | None = None
     purpose: NonEmpty
     usage: Usage | None = None
     # True when the questions were written for dialoogbot from the source, rather than
@@ -134,6 +139,16 @@ class Card(_Strict):
     evaluation: list[EvaluationQuestion] = Field(default_factory=list)
     footnotes: list[Footnote] = Field(default_factory=list)
     source: Source
+
+    @field_validator("translation_of")
+    @classmethod
+    def _not_of_itself(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and value == info.data.get("id"):
+            raise ValueError(
+                f"kaart ‘{value}’ kan geen vertaling van zichzelf zijn: "
+                "noem de id van de kaart die deze kaart vertaalt"
+            )
+        return value
 
     @model_validator(mode="after")
     def _unique_numbers(self) -> Card:
@@ -318,7 +333,7 @@ def _message(err: Any) -> str:
     if kind == "string_pattern_mismatch":
         if loc and loc[-1] == "number":
             return "verwacht een vraagnummer als 1.1 (rolnummer, punt, vraagnummer)"
-        if loc and loc[-1] == "id":
+        if loc and loc[-1] in ("id", "translation_of"):
             return "alleen kleine letters, cijfers en streepjes, bijvoorbeeld mijn-kaart"
     if kind == "literal_error":
         return f"kies uit: {err['ctx']['expected']}"
@@ -330,7 +345,9 @@ def _message(err: Any) -> str:
 
 
 def card_paths() -> list[Path]:
-    return sorted(CARDS_DIR.glob("*.yaml"))
+    """By name without the suffix, so a translation (``dialoogkaart-en``) follows its
+    source (``dialoogkaart``) in every list."""
+    return sorted(CARDS_DIR.glob("*.yaml"), key=lambda path: path.stem)
 
 
 @cache

@@ -21,7 +21,7 @@ from tests.fakes import FakeClock
 from tests.test_cards import GOOD
 
 ANNA = person("Anna")
-BUILT_IN = ["dialoogkaart", "leercultuur", "reactieronde"]
+BUILT_IN = ["dialoogkaart", "dialoogkaart-en", "leercultuur", "reactieronde"]
 # GOOD with a typo in the field of question 1.1, which is on line 13
 BROKEN = GOOD.replace("id: proef", "id: kapot").replace(
     "        text: Eerste", "        txt: Eerste"
@@ -45,7 +45,9 @@ def test_the_folder_s_cards_join_the_built_in_ones(folder: Path) -> None:
     assert list(catalogue.cards) == [*BUILT_IN, "eigen"]
     assert catalogue.get("eigen").title == "Proefkaart"
     assert catalogue.paths["eigen"] == folder / "eigen.yaml"
-    with pytest.raises(KeyError, match="beschikbaar: dialoogkaart, eigen, leercultuur"):
+    with pytest.raises(
+        KeyError, match="beschikbaar: dialoogkaart, dialoogkaart-en, eigen, leercultuur"
+    ):
         catalogue.get("kapot")
 
 
@@ -156,10 +158,13 @@ async def test_kaarten_lists_every_card_privately_with_how_to_start_it(
         "De dialoogkaart helpt bij het bewust maken"
     )
     assert lines[1].endswith("in het partnerschap. Start: /dialoog start kaart=dialoogkaart")
-    assert lines[2].startswith("• Reflectiekaart: professionele leercultuur — Deze kaart helpt")
-    assert "Start: /dialoog start kaart=reactieronde" in lines[3]
-    assert lines[4] == "• Proefkaart — Testen. Start: /dialoog start kaart=eigen"
-    assert lines[5] == "/dialoog start zonder kaart= begint met de standaardkaart."
+    # a translation right after its source
+    assert lines[2].startswith("• Dialogue card: Putting the school leader firmly in the picture")
+    assert lines[2].endswith("Start: /dialoog start kaart=dialoogkaart-en")
+    assert lines[3].startswith("• Reflectiekaart: professionele leercultuur — Deze kaart helpt")
+    assert "Start: /dialoog start kaart=reactieronde" in lines[4]
+    assert lines[5] == "• Proefkaart — Testen. Start: /dialoog start kaart=eigen"
+    assert lines[6] == "/dialoog start zonder kaart= begint met de standaardkaart."
     assert own_channel.posted == []  # nothing in the channel
     await own_channel.say(ANNA, "/dialoog cards")
     assert own_channel.replies[-1].text == reply.text
@@ -174,8 +179,8 @@ async def test_a_card_from_the_folder_starts_by_its_id(own_channel: LocalChannel
 async def test_an_unknown_card_names_the_ones_there_are(own_channel: LocalChannel) -> None:
     await own_channel.say(ANNA, "/dialoog start kaart=onbekend")
     assert own_channel.replies[-1].text == (
-        "Kaart ‘onbekend’ bestaat niet; beschikbaar: dialoogkaart, eigen, leercultuur, "
-        "reactieronde. Welke kaarten er zijn: /dialoog kaarten"
+        "Kaart ‘onbekend’ bestaat niet; beschikbaar: dialoogkaart, dialoogkaart-en, eigen, "
+        "leercultuur, reactieronde. Welke kaarten er zijn: /dialoog kaarten"
     )
     await own_channel.say(ANNA, "/dialoog start kaart=Kapot_Ding")
     assert "‘kaart=Kapot_Ding’ klopt niet" in own_channel.replies[-1].text

@@ -47,8 +47,8 @@ def test_dutch_is_the_source_and_unknown_languages_fall_back_to_it() -> None:
 async def test_an_installation_in_english_speaks_english_with_english_dates(
     tmp_path: Path,
 ) -> None:
-    """DIALOOGBOT_LANGUAGE=en: the bot's own words and its dates are English. (The
-    card's questions are the card's; an English card is still to come.)"""
+    """DIALOOGBOT_LANGUAGE=en with the English Dialoogkaart: the bot's own words, its
+    dates and the card's questions are English."""
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'en.db'}")
     await db.migrate()
     said: list[str] = []
@@ -61,7 +61,7 @@ async def test_an_installation_in_english_speaks_english_with_english_dates(
             defaults=RoundSettings(card_id="dialoogkaart"),
         )
         channel = LocalChannel(service, "team", out=said.append)
-        await channel.say(person("Anna"), "/dialoog start")
+        await channel.say(person("Anna"), "/dialoog start kaart=dialoogkaart-en")
         await channel.say(person("Bram"), "/dialoog bestaat-niet")
         assert moment(datetime(2026, 11, 24, 8, tzinfo=UTC), "Europe/Amsterdam") == (
             "Tuesday 24 November at 09:00"
@@ -70,6 +70,10 @@ async def test_an_installation_in_english_speaks_english_with_english_dates(
         i18n.activate("nl")
         await db.close()
     text = "\n".join(said)
-    assert "Welcome to the dialogue" in text
+    assert "Welcome to the dialogue ‘Dialogue card" in text
     assert "Welkom" not in text
+    assert "kept" in text  # what is kept, and for how long, in English too
+    opening = get_card("dialoogkaart").opening
+    assert opening is not None
+    assert opening.question not in text
     assert "Unknown command" in text
