@@ -148,8 +148,11 @@ def short_outcome(
                 )
             )
         else:
-            ask = _("Klopt dit voor jou, mist er iets? Reageer vóór {when}.").format(when=when)
-            notes.append(ask[:-1] + f" {respond}." if respond else ask)
+            if respond:  # "met de knoppen hieronder": how, on this platform
+                ask = _("Klopt dit voor jou, mist er iets? Reageer vóór {when} {respond}.")
+            else:
+                ask = _("Klopt dit voor jou, mist er iets? Reageer vóór {when}.")
+            notes.append(ask.format(when=when, respond=respond))
     if s.stopped_early:
         notes.append(_("De ronde is voortijdig gestopt."))
     if s.erased:

@@ -42,18 +42,16 @@ def export_notice(person: Person, data: dict[str, Any]) -> DirectNotice:
         ).format(answers=answers, rounds=len(rounds)),
     ]
     for r in rounds:
-        reminders = (r["participation"] or {}).get("reminders", "aan")
+        quiet = (r["participation"] or {}).get("reminders") == "uit"
+        line = _("• Ronde {id} ({card}, {channel}, gestart {started}): {answers}; {reminders}.")
         lines.append(
-            _(
-                "• Ronde {id} ({card}, {channel}, gestart {started}): {answers} antwoorden, "
-                "herinneringen {reminders}."
-            ).format(
+            line.format(
                 id=r["round"],
                 card=r["card"],
                 channel=r["channel"],
                 started=r["started"][:10],
-                answers=len(r["answers"]),
-                reminders=reminders,
+                answers=_answers(len(r["answers"])),
+                reminders=_("herinneringen uit") if quiet else _("herinneringen aan"),
             )
         )
     lines.append(
@@ -86,19 +84,23 @@ def erase_prompt(data: dict[str, Any]) -> str:
     """Before erasing: what will go, that it cannot be undone, and how to go on."""
     answers = sum(len(r["answers"]) for r in data["rounds"])
     return _(
-        "Hiermee wis ik je {answers} antwoorden in {rounds} ronde(s), je naam en je "
-        "instellingen, ook uit uitkomsten die nog verstuurd moeten worden. In een uitkomst "
-        "staat dan alleen dat de antwoorden van een deelnemer op verzoek zijn verwijderd. "
-        "Dit kan niet ongedaan worden gemaakt. Zeker weten? Typ: /dialoog vergeetmij {confirm}"
-    ).format(answers=answers, rounds=len(data["rounds"]), confirm=CONFIRM)
+        "Hiermee wis ik je {answers} in {rounds} ronde(s), je naam en je instellingen, ook "
+        "uit uitkomsten die nog verstuurd moeten worden. In een uitkomst staat dan alleen dat "
+        "de antwoorden van een deelnemer op verzoek zijn verwijderd. Dit kan niet ongedaan "
+        "worden gemaakt. Zeker weten? Typ: /dialoog vergeetmij {confirm}"
+    ).format(answers=_answers(answers), rounds=len(data["rounds"]), confirm=CONFIRM)
 
 
 def erased_text(erased: Erased) -> str:
     return _(
-        "Gewist: {answers} antwoorden in {rounds} ronde(s), je naam en je instellingen. "
-        "Berichten die al in een kanaal staan, kan ik niet terughalen; vraag de beheerder "
-        "van het kanaal als je die weg wilt hebben."
-    ).format(answers=erased.answers, rounds=erased.rounds)
+        "Gewist: {answers} in {rounds} ronde(s), je naam en je instellingen. Berichten die "
+        "al in een kanaal staan, kan ik niet terughalen; vraag de beheerder van het kanaal "
+        "als je die weg wilt hebben."
+    ).format(answers=_answers(erased.answers), rounds=erased.rounds)
+
+
+def _answers(n: int) -> str:
+    return ngettext("{n} antwoord", "{n} antwoorden", n).format(n=n)
 
 
 def recompose(content: Content, rnd: Round, card: Card, now: datetime) -> Content | None:

@@ -481,8 +481,9 @@ def person_erase(
             erased = await service.erase_person(platform, user_id)
         if erased is None:
             raise Fail(f"Over {person} is niets bewaard.")
+        answers = "antwoord" if erased.answers == 1 else "antwoorden"
         typer.echo(
-            f"Gewist: {erased.answers} antwoorden in {erased.rounds} ronde(s), "
+            f"Gewist: {erased.answers} {answers} in {erased.rounds} ronde(s), "
             f"{erased.verdicts} reacties op een uitkomst, {erased.messages} wachtende berichten."
         )
 

@@ -350,7 +350,7 @@ async def test_an_administrator_exports_and_erases_a_person_and_purges(tmp_path:
 
     erased = dialoogbot("person", "erase", f"local:{bram.user_id}", "--yes", db=db_path)
     assert erased.returncode == 0, erased.stderr
-    assert "Gewist: 1 antwoorden in 1 ronde(s)" in erased.stdout
+    assert "Gewist: 1 antwoord in 1 ronde(s)" in erased.stdout
     gone = dialoogbot("person", "export", f"local:{bram.user_id}", db=db_path)
     assert gone.returncode == 1
     assert "niets bewaard" in gone.stderr

@@ -641,11 +641,11 @@ class TelegramAdapter:
     async def _register_commands(self) -> None:
         """So /dialoog shows in the menu, described in Dutch and in English."""
         await self.bot.set_my_commands(
-            [BotCommand("dialoog", "Dialoogronde: start, status, samenvatting, help")],
+            [BotCommand("dialoog", "Dialoog: start, samenvatting, kaarten, mijngegevens, help")],
             language_code="nl",
         )
         await self.bot.set_my_commands(
-            [BotCommand("dialoog", "Dialogue round: start, status, summary, help")]
+            [BotCommand("dialoog", "Dialogue: start, status, summary, cards, my-data, help")]
         )
 
     async def take(self, update: Update) -> bool:
