@@ -149,7 +149,8 @@ async def erase(session: AsyncSession, platform: str, user_id: str) -> Erased | 
         select(RoundRow.id).where(
             or_(
                 RoundRow.id.in_(answered) & RoundRow.review.is_not(None),
-                RoundRow.previous.is_not(None) & RoundRow.id.not_in(answered),
+                # a later round that keeps the actions of one they answered in
+                RoundRow.previous["round_id"].as_integer().in_(answered),
             )
         )
     )
@@ -189,7 +190,7 @@ async def purge(
     )
     ids = list(await session.scalars(old_rounds))
     answers = await session.scalar(
-        select(func.count()).select_from(AnswerRow).where(AnswerRow.round_id.in_(ids))
+        select(func.count()).select_from(AnswerRow).where(AnswerRow.round_id.in_(old_rounds))
     )
     messages = await session.scalar(
         select(func.count()).select_from(OutboxRow).where(*old_messages)
@@ -198,11 +199,13 @@ async def purge(
         for start in range(0, len(ids), 500):  # steps, answers, posts… go with them (cascade)
             await session.execute(delete(RoundRow).where(RoundRow.id.in_(ids[start : start + 500])))
         await session.execute(delete(OutboxRow).where(*old_messages))
+    # people nothing refers to once those rounds are gone (already gone, unless a dry run)
     orphans = select(PersonRow.id).where(
         PersonRow.first_seen < now - messages_after,
-        ~exists().where(ParticipantRow.person_id == PersonRow.id),
-        ~exists().where(AnswerRow.person_id == PersonRow.id),
-        ~exists().where(VerdictRow.person_id == PersonRow.id),
+        *(
+            ~exists().where(table.person_id == PersonRow.id, table.round_id.not_in(old_rounds))
+            for table in (ParticipantRow, AnswerRow, VerdictRow)
+        ),
     )
     if dry_run:
         persons = await session.scalar(select(func.count()).select_from(orphans.subquery()))

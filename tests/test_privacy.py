@@ -109,7 +109,8 @@ async def test_purge_waits_for_the_retention_and_says_first_what_would_go(
     async with db.transaction() as session:  # the dry run changed nothing
         assert await session.scalar(select(func.count()).select_from(RoundRow)) == 1
     done = await purge(dry_run=False)
-    assert (done.rounds, done.answers) == (planned.rounds, planned.answers)
+    assert done == planned  # the dry run said exactly what would go
+    assert done.persons == 3  # Anna, Bram and Sara: nothing refers to them any more
     async with db.transaction() as session:
         for table in (RoundRow, AnswerRow, OutboxRow, PersonRow):
             assert await session.scalar(select(func.count()).select_from(table)) == 0, table
@@ -248,3 +249,22 @@ async def test_an_outcome_fixed_for_review_loses_their_findings_too(
     summary = compile_summary(get_card("dialoogkaart"), rnd, clock.now())
     assert "Bram" not in summary.model_dump_json()
     assert summary.erased == 1
+
+
+async def test_the_next_round_forgets_their_actions_from_the_round_before(
+    channel: LocalChannel, service: DialogueService, clock: FakeClock
+) -> None:
+    """A new round keeps the previous round's actions for the kwaliteitscyclus; after
+    Bram's erasure his action is gone from that snapshot too."""
+    await finished_round(channel, service, clock)
+    await channel.say(ANNA, "/dialoog start rollen=1 tempo=1d controle=uit")
+    second = await round_state(service, channel)
+    assert second is not None
+    assert second.previous is not None
+    assert any("Bram" in (a.author or "") for a in second.previous.actions)
+    await channel.say(BRAM, "/dialoog vergeetmij zeker")
+    second = await round_state(service, channel)
+    assert second is not None
+    assert second.previous is not None
+    assert second.previous.actions  # Sara's action stays
+    assert not [a for a in second.previous.actions if "Bram" in f"{a.author} {a.what}"]
