@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from aiohttp import ClientSession, web
+from aiohttp import ClientSession
 from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import func, insert, select, text, update
@@ -260,11 +260,8 @@ async def slack_fanout(url: str) -> Fanout:
 
 async def telegram_fanout(url: str) -> Fanout:
     fake = FakeTelegram()
-    runner = web.AppRunner(fake.app())
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    api_url = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    runner, served = await serve(fake.app())
+    api_url = served.rstrip("/")
     db = await fresh(url)
     clock = Clock()
     service = service_on(db, clock)

@@ -59,14 +59,6 @@ class Clockwork:
         async with self.store.transaction() as repo:
             due = await repo.claim_due(now, self.lease)
             await repo.forget_events(now - EVENT_MEMORY)
-        if self._purged_at is None or now - self._purged_at >= PURGE_EVERY:
-            self._purged_at = now
-            purged = await self.purge()
-            if purged.rounds or purged.messages or purged.persons:
-                log.info(
-                    "retention: deleted %s ended rounds, %s messages, %s people",
-                    purged.rounds, purged.messages, purged.persons,
-                )  # fmt: skip
         advanced = 0
         for start in range(0, len(due), TICK_CHUNK):
             chunk = due[start : start + TICK_CHUNK]
@@ -83,7 +75,25 @@ class Clockwork:
                     log.exception(
                         "round %s could not be advanced", round_id, extra={"round_id": round_id}
                     )
+        await self._purge_hourly(now)
         return advanced
+
+    async def _purge_hourly(self, now: datetime) -> None:
+        """After the rounds are stepped, and never in their way: a purge that fails is
+        tried again an hour later, and deleting late loses nothing."""
+        if self._purged_at is not None and now - self._purged_at < PURGE_EVERY:
+            return
+        self._purged_at = now
+        try:
+            purged = await self.purge()
+        except Exception:
+            log.exception("retention: the purge failed; it runs again in an hour")
+            return
+        if purged.rounds or purged.messages or purged.persons:
+            log.info(
+                "retention: deleted %s ended rounds, %s messages, %s people",
+                purged.rounds, purged.messages, purged.persons,
+            )  # fmt: skip
 
     async def purge(self, *, dry_run: bool = False) -> Purged:
         """Delete rounds ended longer than the retention ago, with everything on them, and

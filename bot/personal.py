@@ -107,9 +107,7 @@ def recompose(content: Content, rnd: Round, card: Card, now: datetime) -> Conten
     """A waiting message about ``rnd`` composed again from what the round holds now; None
     when nothing of it is left to say."""
     match content:
-        case SummaryPost():
-            return content.model_copy(update={"summary": compile_summary(card, rnd, now)})
-        case DraftPost():
+        case SummaryPost() | DraftPost():
             return content.model_copy(update={"summary": compile_summary(card, rnd, now)})
         case AnswersPost():
             shown = engine.answers_shown(rnd, content.step_index, card)

@@ -218,8 +218,8 @@ class DialogueService:
             scrubbed = personal.scrub_round(fixed, traces)
             if scrubbed != fixed:
                 await repo.save(fixed, scrubbed)
-        for outbox_id, content in await repo.waiting(erased.recompose):
-            rnd = await repo.get(getattr(content, "round_id", 0))
+        for outbox_id, round_id, content in await repo.waiting(erased.recompose):
+            rnd = await repo.get(round_id) if round_id is not None else None
             if rnd is not None:
                 card = self.cards(rnd.settings.card_id)
                 await repo.rewrite(outbox_id, personal.recompose(content, rnd, card, now))

@@ -1006,14 +1006,17 @@ class Repository:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def waiting(self, ids: Sequence[int]) -> list[tuple[int, Content]]:
-        """Outbox messages not yet sent, with what they will say."""
+    async def waiting(self, ids: Sequence[int]) -> list[tuple[int, int | None, Content]]:
+        """Outbox messages not yet sent: id, round, and what they will say."""
         rows = await self.session.execute(
-            select(OutboxRow.id, OutboxRow.content)
+            select(OutboxRow.id, OutboxRow.round_id, OutboxRow.content)
             .where(OutboxRow.id.in_(ids), OutboxRow.sent_at.is_(None), OutboxRow.dead_at.is_(None))
             .order_by(OutboxRow.id)
         )
-        return [(row_id, CONTENT.validate_python(content)) for row_id, content in rows]
+        return [
+            (row_id, round_id, CONTENT.validate_python(content))
+            for row_id, round_id, content in rows
+        ]
 
     async def rewrite(self, outbox_id: int, content: Content | None) -> None:
         """Change what a waiting message will say, or (None) drop it."""

@@ -26,14 +26,23 @@ BRAM = person("Bram")
 SARA = person("Sara")
 
 
-async def finished_round(channel: LocalChannel, service: DialogueService, clock: FakeClock) -> None:
-    """Bram and Sara answer every step of a short round, Sara once privately."""
-    await channel.say(ANNA, "/dialoog start rollen=1 tempo=1d controle=uit")
+async def finished_round(
+    channel: LocalChannel,
+    service: DialogueService,
+    clock: FakeClock,
+    *,
+    review: str = "uit",
+    bram: str = "Bram <@U1> over {ref}",
+    sara: str = "Sara over {ref}",
+) -> None:
+    """Bram and Sara answer every step of a short round, until its last step closed
+    (finished, or with ``review`` in check)."""
+    await channel.say(ANNA, f"/dialoog start rollen=1 tempo=1d controle={review}")
     while (rnd := await round_state(service, channel)) is not None and rnd.status is Status.RUNNING:
         question = channel.posted[-1].content
         if isinstance(question, QuestionPost):
-            await channel.say(BRAM, f"Bram <@U1> over {question.ref}")
-            await channel.say(SARA, f"Sara over {question.ref}")
+            await channel.say(BRAM, bram.format(ref=question.ref))
+            await channel.say(SARA, sara.format(ref=question.ref))
         await run_due(service, channel, clock)
 
 
@@ -230,13 +239,11 @@ async def test_an_outcome_fixed_for_review_loses_their_findings_too(
 ) -> None:
     """The draft under review was fixed when the last step closed: themes with Bram's
     excerpts, his action with his name. After his erasure none of it shows."""
-    await channel.say(ANNA, "/dialoog start rollen=1 tempo=1d controle=2d")
-    while (rnd := await round_state(service, channel)) is not None and rnd.status is Status.RUNNING:
-        question = channel.posted[-1].content
-        if isinstance(question, QuestionPost):
-            await channel.say(BRAM, f"Bram: tijd voor begeleiding in het rooster ({question.ref})")
-            await channel.say(SARA, f"Sara: tijd voor begeleiding van studenten ({question.ref})")
-        await run_due(service, channel, clock)
+    await finished_round(
+        channel, service, clock, review="2d",
+        bram="Bram: tijd voor begeleiding in het rooster ({ref})",
+        sara="Sara: tijd voor begeleiding van studenten ({ref})",
+    )  # fmt: skip
     rnd = await round_state(service, channel)
     assert rnd is not None
     assert rnd.review is not None
