@@ -370,7 +370,10 @@ def _synthesize(
             )
         )
     found = synthesize(
-        statements, card_text=card_words(card), today=local(now, rnd.settings.timezone).date()
+        statements,
+        card_text=card_words(card),
+        today=local(now, rnd.settings.timezone).date(),
+        language=card.language,
     )
     # a table reads by name; private rows (no name) last
     rows = sorted(found.actions, key=lambda a: (a.author is None, (a.author or "").casefold()))
