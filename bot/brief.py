@@ -72,8 +72,10 @@ def erased_line(summary: Summary) -> str:
 def confirmed_line(summary: Summary) -> str:
     o = summary.outcome
     when = texts.day(o.published_at.date()) if o.published_at else ""
-    line = _(
-        "Bevestigd door de groep ({when}): {agreed} van {asked} deelnemers zeggen dat het klopt"
+    line = ngettext(
+        "Bevestigd door de groep ({when}): {agreed} van {asked} deelnemers zegt dat het klopt",
+        "Bevestigd door de groep ({when}): {agreed} van {asked} deelnemers zeggen dat het klopt",
+        o.agreed,
     ).format(when=when, agreed=o.agreed, asked=o.asked)
     extra = []
     if o.additions:
@@ -276,18 +278,13 @@ def edit_commands(*, button: str | None = None) -> tuple[str, ...]:
     done = _("Klaar? Leg het voor aan de groep met /dialoog voorleggen")
     if button:
         done = _("Klaar? Gebruik ‘{button}’, of typ /dialoog voorleggen").format(button=button)
+    # whole commands, so a translation can use its own command words (core, theme, when)
     return (
         _("Aanpassen (nummers zoals hierboven):"),
-        "/dialoog uitkomst kern <"
-        + _("tekst")
-        + "> · /dialoog uitkomst droom <"
-        + _("tekst")
-        + ">",
-        "/dialoog uitkomst thema <nr> <"
-        + _("nieuwe titel")
-        + "> · /dialoog uitkomst thema <nr> weg",
-        "/dialoog uitkomst actie <nr> wanneer <" + _("datum") + ">",
-        "/dialoog uitkomst actie <nr> wat|met|oplevert <" + _("tekst") + ">",
+        _("/dialoog uitkomst kern <tekst> · /dialoog uitkomst droom <tekst>"),
+        _("/dialoog uitkomst thema <nr> <nieuwe titel> · /dialoog uitkomst thema <nr> weg"),
+        _("/dialoog uitkomst actie <nr> wanneer <datum>"),
+        _("/dialoog uitkomst actie <nr> wat|met|oplevert <tekst>"),
         done,
     )
 

@@ -10,12 +10,13 @@ round, so one broken round never holds the others.
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from functools import partial
 from typing import TypeVar
 
-from bot import engine
+from bot import engine, i18n
 from bot.clock import Clock
 from bot.delivery import resolve
 from bot.model import Round
@@ -110,7 +111,8 @@ class Clockwork:
         """Step a chunk of rounds in one transaction, written set-based."""
         now = self.clock.now()
         saved: list[tuple[Round, Round]] = []
-        queued: list[tuple[int | None, Post]] = []
+        # by the language each round speaks: adapters render the messages in it
+        queued: dict[str | None, list[tuple[int | None, Post]]] = defaultdict(list)
         async with self.store.transaction() as repo:
             rounds = await repo.get_many(round_ids)
             lagging = await repo.undelivered_many(list(rounds.values()))
@@ -124,14 +126,17 @@ class Clockwork:
                         full = await repo.get(round_id)
                         assert full is not None
                         rnd = full
-                    outcome = engine.tick(rnd, now, self.cards(rnd.settings.card_id))
+                    language = rnd.settings.language
+                    with i18n.speaking(language):
+                        outcome = engine.tick(rnd, now, self.cards(rnd.settings.card_id))
                     if outcome.round is not None and outcome.round is not rnd:
                         saved.append((rnd, outcome.round))
                     posts = await resolve(repo, list(outcome.posts))
-                    queued += [(round_id, post) for post in posts]
+                    queued[language] += [(round_id, post) for post in posts]
             await repo.save_many(saved)
-            await repo.enqueue_many(queued, now)
-        return len({round_id for round_id, _post in queued})
+            for language, batch in queued.items():
+                await repo.enqueue_many(batch, now, language=language)
+        return len({round_id for batch in queued.values() for round_id, _post in batch})
 
     async def question_sent(self, round_id: int, step_index: int, at: datetime) -> None:
         """The question reached its channel at ``at``: count the step's window from there."""

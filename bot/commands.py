@@ -19,6 +19,7 @@ from enum import StrEnum
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from bot import i18n
 from bot.i18n import N_, _
 from bot.model import Cadence
 
@@ -110,8 +111,16 @@ VERDICT_WORDS = {
     "objection": "bezwaar",
 }
 # what a coordinator may change in the outcome's draft, and the parts of an action row
-OUTCOME_FIELDS = {"kern": "kern", "droom": "droom", "thema": "thema", "actie": "actie"}
-ACTION_PARTS = {"wat": "what", "met": "with_whom", "oplevert": "yields", "wanneer": "by_when"}
+OUTCOME_FIELDS = {
+    "kern": "kern", "droom": "droom", "thema": "thema", "actie": "actie",
+    "core": "kern", "dream": "droom", "theme": "thema", "action": "actie",
+}  # fmt: skip
+ACTION_PARTS = {
+    "wat": "what", "met": "with_whom", "oplevert": "yields", "wanneer": "by_when",
+    "what": "what", "with": "with_whom", "yields": "yields", "when": "by_when",
+}  # fmt: skip
+REMOVE_WORDS = frozenset({"weg", "remove"})
+NONE_WORDS = frozenset({"", "geen", "none"})
 # Free text the coordinator or a participant writes is kept as typed, up to this length;
 # an outcome is read on a phone, and a paragraph is what a field of it can hold.
 MAX_REMARK = 2000
@@ -145,6 +154,9 @@ OPTIONS: dict[str, str] = {
     "remind": "remind_every",
     "uren": "hours",
     "hours": "hours",
+    "taal": "language",
+    "language": "language",
+    "lang": "language",
 }
 ANONYMOUS_WORDS = {"anoniem", "anonymous"}
 NETWORK_WORDS = {"netwerk", "network"}
@@ -198,6 +210,9 @@ class StartCommand:
     remind_every: int | None = None
     hours: tuple[time, time] | None = None
     own_first: bool = False
+    # the round's language (``taal=en``); None: the card's when one is named, else the
+    # installation's
+    language: str | None = None
 
 
 REVIEW_OFF = "off"
@@ -277,7 +292,7 @@ def parse(text: str, *, now: datetime | None = None, timezone: str = DEFAULT_TIM
                 _(
                     "Gebruik: vergeetmij (dan zeg ik eerst wat er gewist wordt), daarna "
                     "vergeetmij {confirm}."
-                ).format(confirm=CONFIRM)
+                ).format(confirm=confirm_word())
             )
         return ActionCommand(action, CONFIRM)
     if action is Action.SKIP:
@@ -409,7 +424,7 @@ def _parse_verdict(verb: str, text: str) -> ActionCommand:
     if not text:
         raise CommandError(
             _("Zet je {kind} erachter, bijvoorbeeld: /dialoog {kind} <wat je mist>").format(
-                kind=kind
+                kind=verb
             )
         )
     return ActionCommand(Action.VERDICT, kind, text=_remark(text))
@@ -445,7 +460,7 @@ def _parse_edit(text: str) -> OutcomeEdit:
         raise CommandError(_(_EDIT_USAGE))
     index = int(words[1])
     rest = rest[len(words[1]) :].strip()
-    if words[2].casefold() == "weg" and len(words) == 3:
+    if words[2].casefold() in REMOVE_WORDS and len(words) == 3:
         return OutcomeEdit(field, index, "remove")
     if field == "thema":
         return OutcomeEdit(field, index, "title", _remark(rest))
@@ -454,7 +469,7 @@ def _parse_edit(text: str) -> OutcomeEdit:
         raise CommandError(_(_EDIT_USAGE))
     value_text = rest[len(words[2]) :].strip()
     if part == "by_when":
-        if value_text.casefold() in ("", "geen", "none"):
+        if value_text.casefold() in NONE_WORDS:
             return OutcomeEdit(field, index, part, None)
         return OutcomeEdit(field, index, part, _date(value_text))
     return OutcomeEdit(field, index, part, _remark(value_text) if value_text else None)
@@ -632,6 +647,7 @@ def parse_review(value: str, option: str = "controle") -> Cadence | str:
 
 _PARSERS: dict[str, Callable[[str], object]] = {
     "card_id": lambda value: _card_id(value),
+    "language": lambda value: _language(value),
     "roles": _roles,
     "questions": _questions,
     "cadence": parse_cadence,
@@ -656,6 +672,18 @@ def _card_id(value: str) -> str:
                 "‘kaart={value}’ klopt niet: een kaart-id heeft kleine letters, cijfers en "
                 "streepjes, bijvoorbeeld kaart=reactieronde. De kaarten: /dialoog kaarten"
             ).format(value=_clip(value))
+        )
+    return folded
+
+
+def _language(value: str) -> str:
+    folded = value.casefold()
+    if folded not in i18n.available():
+        raise CommandError(
+            _("‘taal={value}’ ken ik niet. Beschikbaar: {languages}.").format(
+                value=_clip(value),
+                languages=", ".join(f"taal={code}" for code in i18n.available()),
+            )
         )
     return folded
 
@@ -701,11 +729,24 @@ def _clip(text: str, limit: int = 40) -> str:
 
 
 def _verb_list() -> str:
-    return (
+    # the command words in the language spoken; both languages' words always work
+    return _(
         "start, status, pauze, hervat, volgende, overslaan, samenvatting, stop, herinneringen, "
         "uitkomst, voorleggen, publiceer, klopt, aanvulling, bezwaar, terugblik, doe-mee, "
         "verder, sluit, vrij, kaarten, mijngegevens, vergeetmij, help"
     )
+
+
+def confirm_word() -> str:
+    """The word that confirms ``vergeetmij``, as the language spoken says it."""
+    return _("zeker")
+
+
+def verdict_word(kind: str) -> str:
+    """A verdict's command word (``klopt``, ``aanvulling``, ``bezwaar``) in the language
+    spoken: what a button tells people to type."""
+    words = {"klopt": _("klopt"), "aanvulling": _("aanvulling"), "bezwaar": _("bezwaar")}
+    return words[kind]
 
 
 def _unknown_option(word: str) -> str:
@@ -713,7 +754,7 @@ def _unknown_option(word: str) -> str:
         "Onbekende optie ‘{word}’. Mogelijk bij start: kaart=ID (zie /dialoog kaarten), "
         "rollen=1,3 · vragen=1.1,2.4 · tempo=1d · tijd=09:00 · dagen=ma-vr · "
         "vrij=JJJJ-MM-DD..JJJJ-MM-DD · begin=JJJJ-MM-DD · zone=Europe/Amsterdam · "
-        "controle=2d|uit · anoniem · netwerk sluit=JJJJ-MM-DD herinner=3d "
+        "controle=2d|uit · taal=en · anoniem · netwerk sluit=JJJJ-MM-DD herinner=3d "
         "uren=08:00-18:00 eerst-zelf"
     ).format(word=_clip(word))
 
@@ -723,7 +764,7 @@ def help_text() -> str:
         "Zo werkt de dialoog (typ /dialoog gevolgd door):\n"
         "• start [kaart=ID] [rollen=1,3] [vragen=1.1,2.4] [tempo=1d] [tijd=09:00] "
         "[dagen=ma-vr] [vrij=JJJJ-MM-DD..JJJJ-MM-DD] [begin=JJJJ-MM-DD] "
-        "[zone=Europe/Amsterdam] [controle=2d|uit] [anoniem]"
+        "[zone=Europe/Amsterdam] [controle=2d|uit] [taal=en] [anoniem]"
         " — start een ronde; wie start is coördinator\n"
         "• kaarten — de kaarten die je kunt gebruiken, en hoe je er een start\n"
         "• mijngegevens — wat er over jou bewaard is, privé en als bestand\n"
@@ -757,5 +798,5 @@ def help_text() -> str:
         "verwijderen mag altijd; ook op eerdere vragen kun je nog reageren.\n"
         "Engelse woorden werken ook: pause, resume, next, skip, summary, cards, my-data, "
         "forget-me, card=, roles=, "
-        "questions=, pace=, time=, anonymous."
+        "questions=, pace=, time=, language=, anonymous."
     )

@@ -23,6 +23,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot import i18n
 from bot.batching import GroupCommit
 from bot.clock import Clock
 from bot.i18n import _
@@ -114,7 +115,9 @@ class Delivery:
 
     async def _bounded(self, message: PendingMessage, send: Sender) -> int:
         async with self.limit:
-            return await self._send_one(message, send)
+            # adapters render the message now: in the language it was decided in
+            with i18n.speaking(message.language):
+                return await self._send_one(message, send)
 
     async def _send_one(self, message: PendingMessage, send: Sender) -> int:
         parts = _PartLog(self, message)
@@ -191,7 +194,7 @@ class Delivery:
             if dead:
                 notice = await _tell_coordinator(repo, message, error)
                 if notice is not None:
-                    await repo.enqueue(message.round_id, [notice], now)
+                    await repo.enqueue(message.round_id, [notice], now, language=message.language)
 
 
 def _where(message: PendingMessage) -> dict[str, object]:

@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot import i18n
 from bot.batching import GroupCommit
 from bot.clock import Clock
 from bot.i18n import _
@@ -151,11 +152,14 @@ class Inbox:
             await repo.inbox_done(entry.id, now, f"failed: {why}")
             person = getattr(entry.event, "person", None)
             if person is not None:
-                text = _(
-                    "Je bericht kon niet worden verwerkt; het is bewaard voor de beheerder. "
-                    "Probeer het later nog eens."
-                )
-                await repo.enqueue(None, reply_posts(entry.event, None, [Reply(person, text)]), now)
+                language = await repo.spoken(entry.event.channel, person)
+                with i18n.speaking(language):
+                    text = _(
+                        "Je bericht kon niet worden verwerkt; het is bewaard voor de beheerder. "
+                        "Probeer het later nog eens."
+                    )
+                replies = reply_posts(entry.event, None, [Reply(person, text)])
+                await repo.enqueue(None, replies, now, language=language)
         else:
             wait = timedelta(seconds=min(2**entry.attempts, 300))
             await repo.inbox_later(entry.id, now + wait, f"retrying: {why}")

@@ -163,6 +163,9 @@ class RoundSettings:
     # how long after the round ends its answers are kept (the installation's retention
     # when the round started: what its welcome promised)
     retention_days: int = 365
+    # the language the round speaks (``taal=``); None: the installation's, for rounds
+    # started before rounds had one
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -429,13 +429,17 @@ def _confirmation(s: Summary) -> View | None:
     if outcome.phase is ReviewPhase.DRAFT:
         summary = _("De coördinator werkt het concept nog bij; de groep heeft het nog niet gezien.")
     elif outcome.phase is ReviewPhase.CHECK:
-        summary = _("Tot nu toe zeggen {agreed} van {asked} gevraagde deelnemers: klopt.").format(
-            agreed=outcome.agreed, asked=outcome.asked
-        )
+        summary = ngettext(
+            "Tot nu toe zegt {agreed} van {asked} gevraagde deelnemers: klopt.",
+            "Tot nu toe zeggen {agreed} van {asked} gevraagde deelnemers: klopt.",
+            outcome.agreed,
+        ).format(agreed=outcome.agreed, asked=outcome.asked)
     else:
-        summary = _("{agreed} van {asked} gevraagde deelnemers zeiden: klopt.").format(
-            agreed=outcome.agreed, asked=outcome.asked
-        )
+        summary = ngettext(
+            "{agreed} van {asked} gevraagde deelnemers zei: klopt.",
+            "{agreed} van {asked} gevraagde deelnemers zeiden: klopt.",
+            outcome.agreed,
+        ).format(agreed=outcome.agreed, asked=outcome.asked)
     zone = s.timezone
     return {
         "summary": summary,

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from bot import engine
-from bot.commands import CONFIRM
+from bot.commands import confirm_word
 from bot.i18n import _, ngettext
 from bot.model import Person, Previous, Round
 from bot.outbound import AnswersPost, Content, DirectNotice, DraftPost, SummaryPost
@@ -88,7 +88,7 @@ def erase_prompt(data: dict[str, Any]) -> str:
         "uit uitkomsten die nog verstuurd moeten worden. In een uitkomst staat dan alleen dat "
         "de antwoorden van een deelnemer op verzoek zijn verwijderd. Dit kan niet ongedaan "
         "worden gemaakt. Zeker weten? Typ: /dialoog vergeetmij {confirm}"
-    ).format(answers=_answers(answers), rounds=len(data["rounds"]), confirm=CONFIRM)
+    ).format(answers=_answers(answers), rounds=len(data["rounds"]), confirm=confirm_word())
 
 
 def erased_text(erased: Erased) -> str:

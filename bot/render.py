@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -68,10 +69,22 @@ def _environment(markdown: bool) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals["_"] = lambda text: Markup(i18n._(text))
+    said = escape_markdown if markdown else plain
+    env.globals["_"] = lambda text, **values: _ours(i18n._(text), values, said)
+    env.globals["ngettext"] = lambda singular, plural, n, **values: _ours(
+        i18n.ngettext(singular, plural, n), {"n": n, **values}, said
+    )
     env.filters["oneline"] = lambda text: " ".join(str(text).split())
     env.filters["day"] = lambda value: texts.day(value) if value else ""
     return env
+
+
+def _ours(translated: str, values: dict[str, Any], said: Callable[[Any], Any]) -> Markup:
+    """A whole translated sentence with its values in place: the sentence is our own
+    words, the values are escaped as anything else a template shows."""
+    if values:
+        translated = translated.format(**{k: said(v) for k, v in values.items()})
+    return Markup(translated)
 
 
 def summary_markdown(summary: Summary, *, escape: bool = True) -> str:

@@ -214,7 +214,11 @@ def _counts(rnd: Round) -> str:
     objections = sum(1 for v in rnd.verdicts if v.kind is VerdictKind.OBJECTION)
     return ", ".join(
         [
-            _("{agreed} van {asked} zeggen dat het klopt").format(agreed=agreed, asked=asked),
+            ngettext(
+                "{agreed} van {asked} zegt dat het klopt",
+                "{agreed} van {asked} zeggen dat het klopt",
+                agreed,
+            ).format(agreed=agreed, asked=asked),
             ngettext("{n} aanvulling", "{n} aanvullingen", additions).format(n=additions),
             ngettext("{n} bezwaar", "{n} bezwaren", objections).format(n=objections),
         ]

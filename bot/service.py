@@ -24,11 +24,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot import engine, network, personal
+from babel import Locale
+
+from bot import engine, i18n, network, personal
 from bot.clock import Clock
 from bot.clockwork import Clockwork
 from bot.commands import (
@@ -57,6 +60,7 @@ from bot.model import (
     InboundEvent,
     Person,
     ReviewPhase,
+    Round,
     RoundSettings,
     Status,
     StepState,
@@ -64,7 +68,7 @@ from bot.model import (
 )
 from bot.outbound import Post, Reply, reply_posts
 from bot.review import status_phrase
-from bot.store import Erased, InboxEntry, Purged, Store, Unit
+from bot.store import AnswerTarget, Erased, InboxEntry, Purged, Store, Unit
 from bot.summary import Summary, compile_summary, previous_of, step_label
 from bot.texts import card_list, status_line
 from dialogues.cards import Card, load_builtin_cards
@@ -86,6 +90,9 @@ class Effects:
 
     round_id: int | None
     posts: list[Post]
+    # the language the posts were decided in, where a round chose it; else the language
+    # of the conversation the event came from
+    language: str | None = None
 
 
 class DialogueService:
@@ -155,14 +162,19 @@ class DialogueService:
     async def _apply(
         self, repo: Unit, entry: InboxEntry, event: InboundEvent, now: datetime
     ) -> int:
-        match event:
-            case CommandGiven():
-                effects = await self._command(repo, event, now)
-            case AnswerGiven():
-                effects = await self._answer(repo, event, entry, now)
-            case AnswerEdited() | AnswerDeleted():
-                effects = await self._change(repo, event, now)
-        return await repo.enqueue(effects.round_id, effects.posts, now)
+        # What is said before a round is found (a command's mistakes, a message that
+        # answers nothing) is said in the language of the round this conversation is about.
+        spoken = None if event.person is None else await repo.spoken(event.channel, event.person)
+        with i18n.speaking(spoken):
+            match event:
+                case CommandGiven():
+                    effects = await self._command(repo, event, now)
+                case AnswerGiven():
+                    effects = await self._answer(repo, event, entry, now)
+                case AnswerEdited() | AnswerDeleted():
+                    effects = await self._change(repo, event, now)
+        language = effects.language or spoken
+        return await repo.enqueue(effects.round_id, effects.posts, now, language=language)
 
     # --- commands -----------------------------------------------------------------------
 
@@ -222,7 +234,9 @@ class DialogueService:
             rnd = await repo.get(round_id) if round_id is not None else None
             if rnd is not None:
                 card = self.cards(rnd.settings.card_id)
-                await repo.rewrite(outbox_id, personal.recompose(content, rnd, card, now))
+                with i18n.speaking(rnd.settings.language):
+                    recomposed = personal.recompose(content, rnd, card, now)
+                await repo.rewrite(outbox_id, recomposed)
         log.info("erased a person at their request", extra={"platform": platform})
         return erased
 
@@ -252,23 +266,51 @@ class DialogueService:
                 "of beëindig hem eerst met /dialoog stop."
             ).format(id=active.id)
             return _replies(event, active.id, [Reply(event.person, text)])
-        card_id = cmd.card_id or self.defaults.card_id
         try:
-            card = self.cards(card_id)
+            card = self.cards(cmd.card_id or self.defaults.card_id)
         except KeyError as exc:
             text = str(exc.args[0]) if exc.args else str(exc)
             text += " " + _("Welke kaarten er zijn: /dialoog kaarten")
             return _replies(event, None, [Reply(event.person, text)])
+        # a card named without a language sets it; else the installation's (not the one
+        # spoken here now: that may be another round's of the person starting this one)
+        language = cmd.language or (card.language if cmd.card_id else None)
+        language = language or self.defaults.language or i18n.installed()
+        card = self._rendering(card, language)
+        with i18n.speaking(language):
+            effects = await self._open(repo, event, cmd, card, language, now)
+        return replace(effects, language=language)
+
+    def _rendering(self, card: Card, language: str) -> Card:
+        """The card in ``language``: itself, its source, or another translation of it;
+        the card as it is when there is none."""
+        if card.language == language:
+            return card
+        source = card.translation_of or card.id
+        for offered in self.offered():
+            if offered.language == language and source in (offered.id, offered.translation_of):
+                return offered
+        return card
+
+    async def _open(
+        self,
+        repo: Unit,
+        event: CommandGiven,
+        cmd: StartCommand,
+        card: Card,
+        language: str,
+        now: datetime,
+    ) -> Effects:
         try:
             before = await repo.latest(event.channel)
             previous = None
-            if before is not None and before.settings.card_id == card_id and before.answers:
+            if before is not None and before.settings.card_id == card.id and before.answers:
                 previous = previous_of(card, before, now)
             rnd = engine.new_round(
                 previous=previous,
                 channel=event.channel,
                 person=event.person,
-                settings=self._settings(cmd, card_id),
+                settings=self._settings(cmd, card.id, language),
                 card=card,
                 now=now,
                 coordinators=self.coordinators,
@@ -290,14 +332,20 @@ class DialogueService:
             text = _("Ronde {id} is gepland; jij bent coördinator.")
         else:
             text = _("Ronde {id} is gestart; jij bent coördinator.")
-        reply = Reply(event.person, text.format(id=rnd.id) + " " + _("Commando's: /dialoog help"))
+        text = text.format(id=rnd.id)
+        if card.language != language:
+            text += " " + _("De vragen van ‘{card}’ zijn er alleen in het {language}.").format(
+                card=card.id, language=Locale(card.language).get_display_name(language)
+            )
+        reply = Reply(event.person, text + " " + _("Commando's: /dialoog help"))
         return Effects(rnd.id, [*reply_posts(event, rnd.id, [reply]), *posts])
 
-    def _settings(self, cmd: StartCommand, card_id: str) -> RoundSettings:
+    def _settings(self, cmd: StartCommand, card_id: str, language: str) -> RoundSettings:
         d = self.defaults
         return replace(
             d,
             card_id=card_id,
+            language=language,
             roles=cmd.roles,
             questions=cmd.questions,
             cadence=cmd.cadence or d.cadence,
@@ -329,7 +377,8 @@ class DialogueService:
             # in a private conversation: the network round this person is going through
             rnd = await repo.member_round(event.person)
         card = self.cards(rnd.settings.card_id) if rnd is not None else None
-        outcome = engine.command(rnd, cmd, event.person, now, card, is_admin=event.is_admin)
+        with _voice(rnd):
+            outcome = engine.command(rnd, cmd, event.person, now, card, is_admin=event.is_admin)
         after = outcome.round
         if rnd is not None and after is not None and after is not rnd:
             if cmd.action is Action.VERDICT:
@@ -338,7 +387,9 @@ class DialogueService:
                 await repo.save(rnd, after)
         round_id = after.id if after is not None else None
         posts = await resolve(repo, list(outcome.posts))
-        return Effects(round_id, [*reply_posts(event, round_id, outcome.replies), *posts])
+        language = rnd.settings.language if rnd is not None else None
+        replies = reply_posts(event, round_id, outcome.replies)
+        return Effects(round_id, [*replies, *posts], language)
 
     # --- answers ------------------------------------------------------------------------
 
@@ -360,12 +411,13 @@ class DialogueService:
             target = None
         if target is None:
             return await self._unmatched(repo, event, entry, now)
-        given, replies = engine.accept(
-            target.step, event, target.step_index, now, own_first=target.own_first
-        )
+        with i18n.speaking(target.language):
+            given, replies = engine.accept(
+                target.step, event, target.step_index, now, own_first=target.own_first
+            )
         if given is not None and not await repo.add_answer(target.round_id, given):
             replies = ()  # the same message again: kept once, thanked once
-        return _replies(event, target.round_id, replies)
+        return replace(_replies(event, target.round_id, replies), language=target.language)
 
     async def _answers(
         self, repo: Unit, entries: list[InboxEntry], now: datetime
@@ -381,26 +433,25 @@ class DialogueService:
             and entry.event.round_id is None
         }
         targets = await repo.answer_targets(list(replies.values()))
-        accepted: list[tuple[InboxEntry, int, Answer | None, tuple[Reply, ...]]] = []
+        accepted: list[tuple[InboxEntry, AnswerTarget, Answer | None, tuple[Reply, ...]]] = []
         for entry in entries:
             target = targets.get(replies[entry.id]) if entry.id in replies else None
             if target is None:
                 continue
             assert isinstance(entry.event, AnswerGiven)
-            given, said = engine.accept(
-                target.step, entry.event, target.step_index, now, own_first=target.own_first
-            )
-            accepted.append((entry, target.round_id, given, said))
+            with i18n.speaking(target.language):
+                given, said = engine.accept(
+                    target.step, entry.event, target.step_index, now, own_first=target.own_first
+                )
+            accepted.append((entry, target, given, said))
         kept = await repo.add_answers(
-            [(round_id, given) for _e, round_id, given, _s in accepted if given is not None]
+            [(target.round_id, given) for _e, target, given, _s in accepted if given is not None]
         )
-        posts: list[Post] = []
-        for entry, round_id, given, said in accepted:
-            if given is None or (round_id, given.message_id) in kept:
-                posts += reply_posts(entry.event, round_id, said)
         queued = 0
-        for post in posts:
-            queued += await repo.enqueue(post.content.round_id, [post], now)
+        for entry, target, given, said in accepted:
+            if given is None or (target.round_id, given.message_id) in kept:
+                posts = reply_posts(entry.event, target.round_id, said)
+                queued += await repo.enqueue(target.round_id, posts, now, language=target.language)
         handled = [entry.id for entry, *_rest in accepted]
         await repo.inbox_done_many(handled, now)
         return queued, set(handled)
@@ -425,18 +476,21 @@ class DialogueService:
             return Effects(rnd.id, [])  # the same message again: kept once
         card = self.cards(rnd.settings.card_id)
         word = event.text.strip().casefold().lstrip("/")
+        language = rnd.settings.language
         if word in _PLAIN_WORDS and rnd.status is Status.RUNNING:
             # "overslaan" typed without /dialoog in the private conversation means it
-            if VERBS[word] is Action.SKIP:
-                after, posts, replies = network.skip(rnd, event.person, card)
-            else:
-                after, posts, replies = network.ask(rnd, member, card)
+            with i18n.speaking(language):
+                if VERBS[word] is Action.SKIP:
+                    after, posts, replies = network.skip(rnd, event.person, card)
+                else:
+                    after, posts, replies = network.ask(rnd, member, card)
             await repo.save_members(rnd, after)
-            return Effects(rnd.id, [*reply_posts(event, rnd.id, replies), *posts])
-        after, posts, replies = network.answer(rnd, member, event, message_id, now, card)
+            return Effects(rnd.id, [*reply_posts(event, rnd.id, replies), *posts], language)
+        with i18n.speaking(language):
+            after, posts, replies = network.answer(rnd, member, event, message_id, now, card)
         await repo.save_answers(rnd, after)
         await repo.save_members(rnd, after)
-        return Effects(rnd.id, [*reply_posts(event, rnd.id, replies), *posts])
+        return Effects(rnd.id, [*reply_posts(event, rnd.id, replies), *posts], language)
 
     async def _unmatched(
         self, repo: Unit, event: AnswerGiven, entry: InboxEntry, now: datetime
@@ -484,16 +538,18 @@ class DialogueService:
         if not event.confirm or event.person is None:
             return Effects(round_id, [])
         changed = rnd is not None and after is not None and after.answers != rnd.answers
-        if changed:
-            text = (
-                _("Je antwoord {id} is aangepast.")
-                if isinstance(event, AnswerEdited)
-                else _("Je antwoord {id} is verwijderd.")
-            )
-        else:
-            text = _("Er is niets veranderd: {id} is geen antwoord van jou.")
+        with _voice(rnd):
+            if changed:
+                text = (
+                    _("Je antwoord {id} is aangepast.")
+                    if isinstance(event, AnswerEdited)
+                    else _("Je antwoord {id} is verwijderd.")
+                )
+            else:
+                text = _("Er is niets veranderd: {id} is geen antwoord van jou.")
         reply = Reply(event.person, text.format(id=event.message_id))
-        return Effects(round_id, reply_posts(event, round_id, [reply]))
+        language = rnd.settings.language if rnd is not None else None
+        return Effects(round_id, reply_posts(event, round_id, [reply]), language)
 
     # --- the clock ----------------------------------------------------------------------
 
@@ -524,7 +580,8 @@ class DialogueService:
         if rnd.steps[step_index].state is not StepState.POSTED:
             return None
         step = rnd.steps[step_index]
-        label, _role, text = step_label(self.cards(rnd.settings.card_id), step.kind, step.ref)
+        with i18n.speaking(rnd.settings.language):
+            label, _role, text = step_label(self.cards(rnd.settings.card_id), step.kind, step.ref)
         return f"{label}: {text}"
 
     async def outcome_draft(self, platform: str, round_id: int, person: Person) -> Summary | None:
@@ -545,6 +602,13 @@ class DialogueService:
             rnd = await repo.get(round_id, message_id="")
         return None if rnd is None else rnd.channel
 
+    async def round_language(self, round_id: int) -> str | None:
+        """The language to answer in about a round (a button pressed, a form opened);
+        None: the installation's."""
+        async with self.store.transaction() as repo:
+            rnd = await repo.get(round_id, message_id="")
+        return None if rnd is None else rnd.settings.language
+
     async def asked_privately(
         self, channel: ChannelRef, message_id: str, round_id: int, step_index: int
     ) -> None:
@@ -558,11 +622,17 @@ class DialogueService:
             rnd = await repo.active(channel) or await repo.latest(channel)
         if rnd is None:
             return None
-        return status_line(rnd, self.cards(rnd.settings.card_id), status_phrase(rnd))
+        with i18n.speaking(rnd.settings.language):
+            return status_line(rnd, self.cards(rnd.settings.card_id), status_phrase(rnd))
 
     async def message_ids(self, channel: ChannelRef) -> list[str]:
         async with self.store.transaction() as repo:
             return await repo.message_ids(channel)
+
+
+def _voice(rnd: Round | None) -> AbstractContextManager[None]:
+    """Speak the round's language; without a round, go on in the conversation's."""
+    return nullcontext() if rnd is None else i18n.speaking(rnd.settings.language)
 
 
 def _review(chosen: Cadence | str | None, default: Cadence | None) -> Cadence | None:

@@ -73,6 +73,8 @@ class PendingMessage:
     token: str
     created_at: datetime
     progress: dict[str, str] = field(default_factory=dict)
+    # what to render it in; None: the installation's language
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,8 @@ class AnswerTarget:
     step: Step
     # the round shows the group's answers only once a step closes (eerst-zelf)
     own_first: bool = False
+    # the round's language (None: the installation's)
+    language: str | None = None
 
 
 class Unit(Protocol):
@@ -100,6 +104,7 @@ class Unit(Protocol):
     async def undelivered_many(self, rounds: Sequence[Round]) -> set[int]: ...
     async def active(self, channel: ChannelRef) -> Round | None: ...
     async def latest(self, channel: ChannelRef) -> Round | None: ...
+    async def spoken(self, channel: ChannelRef, person: Person) -> str | None: ...
     async def reviewing_for(self, person: Person) -> Round | None: ...
     async def member_round(self, person: Person) -> Round | None: ...
     async def progress_message(self, round_id: int) -> str | None: ...
@@ -152,9 +157,11 @@ class Unit(Protocol):
     async def message_ids(self, channel: ChannelRef) -> list[str]: ...
 
     # the outbox
-    async def enqueue(self, round_id: int | None, posts: Sequence[Post], now: datetime) -> int: ...
+    async def enqueue(
+        self, round_id: int | None, posts: Sequence[Post], now: datetime, *, language: str | None
+    ) -> int: ...
     async def enqueue_many(
-        self, posts: Sequence[tuple[int | None, Post]], now: datetime
+        self, posts: Sequence[tuple[int | None, Post]], now: datetime, *, language: str | None
     ) -> int: ...
     async def in_flight(self, channel: ChannelRef) -> bool: ...
     async def claim_outbox(

@@ -6,7 +6,8 @@ tests construct ``Settings(...)`` directly instead of patching module globals.
 The defaults for rounds go through the same parsers, with the same bounds, as the options
 of ``/dialoog start``: a setting is a start option typed once for every round, and a
 mistake in it should be refused at start-up in the same words, not by the first round.
-Every error message is Dutch; ``cli`` puts the variable's name in front of it.
+Every error message is marked for translation (Dutch in the source); ``cli`` puts the
+variable's name in front of it.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from typing import Annotated
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot import i18n
 from bot.commands import parse_cadence, parse_review, parse_time, parse_weekdays, parse_zone
-from bot.i18n import LOCALE_DIR
+from bot.i18n import _
 from bot.model import Cadence, RoundSettings
 from dialogues.cards import CardError
 from dialogues.catalogue import Catalogue, load_catalogue
@@ -34,15 +36,39 @@ MAX_OUTBOX_MINUTES = 24 * 60.0
 MAX_DATABASE_WAIT = 600.0
 MAX_TICK_SECONDS = 60.0
 _COORDINATOR = re.compile(r"^[a-z][a-z0-9_-]*:\S+$")
+# Where every setting comes from; shared, so the early look at the language below can
+# never read a different place than the settings that are validated later.
+_SOURCES = SettingsConfigDict(
+    env_prefix="DIALOOGBOT_", env_file=".env", extra="ignore", frozen=True
+)
+
+
+class _Language(BaseSettings):
+    model_config = _SOURCES
+
+    language: str = i18n.SOURCE
+
+
+def early_language() -> str:
+    """The language of ``DIALOOGBOT_LANGUAGE``, or Dutch, without validating anything else.
+
+    Typer evaluates help texts when the command line is built, at import, before any
+    command has read (and validated) its settings; this lets ``--help`` speak the
+    configured language too. A broken configuration is not reported here: the command
+    that reads ``Settings`` says what is wrong, in the language found here.
+    """
+    try:
+        language = _Language().language
+    except (ValueError, OSError):  # an unreadable .env: reading Settings reports it
+        return i18n.SOURCE
+    return language if language in i18n.available() else i18n.SOURCE
 
 
 class CardSettings(BaseSettings):
     """Where the cards are: all ``dialoogbot cards …`` needs, so a mistake elsewhere in
     the configuration never stops a coordinator from checking a card."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="DIALOOGBOT_", env_file=".env", extra="ignore", frozen=True
-    )
+    model_config = _SOURCES
 
     cards_dir: Path | None = Field(
         None, description="Folder with cards of your own, offered next to the built-in ones"
@@ -52,7 +78,7 @@ class CardSettings(BaseSettings):
     @classmethod
     def _cards_dir(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_dir():
-            raise ValueError(f"‘{value}’ is geen map (of bestaat niet)")
+            raise ValueError(_("‘{path}’ is geen map (of bestaat niet)").format(path=value))
         return value
 
     def catalogue(self) -> Catalogue:
@@ -125,17 +151,21 @@ class Settings(CardSettings):
     def _database_wait(cls, value: float) -> float:
         if not 0 <= value <= MAX_DATABASE_WAIT:
             raise ValueError(
-                f"kies 0 tot {MAX_DATABASE_WAIT:g} seconden (0: niet wachten op de database)"
+                _("kies 0 tot {most} seconden (0: niet wachten op de database)").format(
+                    most=f"{MAX_DATABASE_WAIT:g}"
+                )
             )
         return value
 
     @field_validator("language")
     @classmethod
     def _language(cls, value: str) -> str:
-        available = _languages()
+        available = i18n.available()
         if value not in available:
             raise ValueError(
-                f"‘{value}’ heeft geen vertaling; beschikbaar: {', '.join(sorted(available))}"
+                _("‘{language}’ heeft geen vertaling; beschikbaar: {available}").format(
+                    language=value, available=", ".join(available)
+                )
             )
         return value
 
@@ -151,7 +181,9 @@ class Settings(CardSettings):
             catalogue.get(value)
         except KeyError as exc:
             refused = "; ".join(str(p).replace("\n", "; ") for p in catalogue.problems)
-            said = str(exc.args[0]) + (f" Niet geladen: {refused}" if refused else "")
+            said = str(exc.args[0])
+            if refused:
+                said += " " + _("Niet geladen: {problems}").format(problems=refused)
             raise ValueError(said) from None
         return value
 
@@ -168,8 +200,10 @@ class Settings(CardSettings):
         for item in value:
             if not _COORDINATOR.match(item):
                 raise ValueError(
-                    f"‘{item[:40]}’ klopt niet: schrijf platform:gebruikers-id, "
-                    "bijvoorbeeld slack:U012AB3CD of telegram:123456789"
+                    _(
+                        "‘{item}’ klopt niet: schrijf platform:gebruikers-id, "
+                        "bijvoorbeeld slack:U012AB3CD of telegram:123456789"
+                    ).format(item=item[:40])
                 )
         return value
 
@@ -206,14 +240,16 @@ class Settings(CardSettings):
     @classmethod
     def _tick(cls, value: float) -> float:
         if not 0 < value <= MAX_TICK_SECONDS:
-            raise ValueError(f"kies meer dan 0 en hooguit {MAX_TICK_SECONDS:g} seconden")
+            raise ValueError(
+                _("kies meer dan 0 en hooguit {most} seconden").format(most=f"{MAX_TICK_SECONDS:g}")
+            )
         return value
 
     @field_validator("lease_seconds")
     @classmethod
     def _lease(cls, value: float) -> float:
         if not 1 <= value <= MAX_LEASE_SECONDS:
-            raise ValueError(f"kies 1 tot {MAX_LEASE_SECONDS:g} seconden")
+            raise ValueError(_("kies 1 tot {most} seconden").format(most=f"{MAX_LEASE_SECONDS:g}"))
         return value
 
     @field_validator("log_level")
@@ -221,7 +257,11 @@ class Settings(CardSettings):
     def _log_level(cls, value: str) -> str:
         level = value.strip().upper()
         if level not in LOG_LEVELS:
-            raise ValueError(f"‘{value[:40]}’ is geen logniveau; kies {', '.join(LOG_LEVELS)}")
+            raise ValueError(
+                _("‘{value}’ is geen logniveau; kies {levels}").format(
+                    value=value[:40], levels=", ".join(LOG_LEVELS)
+                )
+            )
         return level
 
     @field_validator("log_format")
@@ -229,21 +269,25 @@ class Settings(CardSettings):
     def _log_format(cls, value: str) -> str:
         chosen = value.strip().lower()
         if chosen not in LOG_FORMATS:
-            raise ValueError(f"‘{value[:40]}’ kan niet; kies {', '.join(LOG_FORMATS)}")
+            raise ValueError(
+                _("‘{value}’ kan niet; kies {formats}").format(
+                    value=value[:40], formats=", ".join(LOG_FORMATS)
+                )
+            )
         return chosen
 
     @field_validator("metrics_port")
     @classmethod
     def _metrics_port(cls, value: int | None) -> int | None:
         if value is not None and not 1 <= value <= 65535:
-            raise ValueError("kies een poort van 1 tot 65535")
+            raise ValueError(_("kies een poort van 1 tot 65535"))
         return value
 
     @field_validator("health_outbox_minutes")
     @classmethod
     def _outbox_minutes(cls, value: float) -> float:
         if not 1 <= value <= MAX_OUTBOX_MINUTES:
-            raise ValueError(f"kies 1 tot {MAX_OUTBOX_MINUTES:g} minuten")
+            raise ValueError(_("kies 1 tot {most} minuten").format(most=f"{MAX_OUTBOX_MINUTES:g}"))
         return value
 
     def round_defaults(self) -> RoundSettings:
@@ -256,18 +300,12 @@ class Settings(CardSettings):
             weekdays=parse_weekdays(self.weekdays),
             review=_window(parse_review(self.review)),
             retention_days=self.retention_days,
+            language=self.language,
         )
 
 
 def _window(review: Cadence | str) -> Cadence | None:
     return review if isinstance(review, Cadence) else None
-
-
-@cache
-def _languages() -> frozenset[str]:
-    """Dutch, the source, plus every language with a catalog under ``bot/locale``."""
-    found = {po.parent.parent.name for po in LOCALE_DIR.glob("*/LC_MESSAGES/*.po")}
-    return frozenset({"nl", *found})
 
 
 @cache

@@ -27,6 +27,7 @@ from adapters.port import Adapter
 from bot import i18n
 from bot.clock import Clock, SystemClock
 from bot.commands import CommandError, parse_cadence
+from bot.i18n import N_, _, ngettext
 from bot.meter import NO_METER, Meter
 from bot.paper import blank_html, blank_pdf, record_html, record_pdf
 from bot.render import summary_json, summary_markdown
@@ -35,7 +36,7 @@ from bot.service import DialogueService
 from bot.summary import Summary, compile_summary
 from bot.texts import STATUS_WORDS, origin_line
 from cli import logs
-from cli.config import CardSettings, Settings
+from cli.config import CardSettings, Settings, early_language
 from dialogues.cards import Card, CardError, load_card
 from dialogues.catalogue import Catalogue, check_id_is_free
 from storage.db import Database, StartupError
@@ -45,21 +46,25 @@ from storage.store import SqlStore
 if TYPE_CHECKING:
     from aiohttp.web import RouteDef
 
+# Every help text below is translated here, at import, when typer builds the commands:
+# long before a command reads its settings (which activate the language once more).
+i18n.activate(early_language())
+
 app = typer.Typer(
-    help="dialoogbot: de Dialoogkaart als dialoog in je teamkanaal.",
+    help=_("dialoogbot: de Dialoogkaart als dialoog in je teamkanaal."),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-cards_app = typer.Typer(help="Kaarten bekijken en controleren.", no_args_is_help=True)
-rounds_app = typer.Typer(help="Rondes bekijken.", no_args_is_help=True)
-db_app = typer.Typer(help="De database beheren.", no_args_is_help=True)
-run_app = typer.Typer(help="De bot verbinden met een chatplatform.", no_args_is_help=True)
+cards_app = typer.Typer(help=_("Kaarten bekijken en controleren."), no_args_is_help=True)
+rounds_app = typer.Typer(help=_("Rondes bekijken."), no_args_is_help=True)
+db_app = typer.Typer(help=_("De database beheren."), no_args_is_help=True)
+run_app = typer.Typer(help=_("De bot verbinden met een chatplatform."), no_args_is_help=True)
 app.add_typer(cards_app, name="cards")
 app.add_typer(rounds_app, name="rounds")
 app.add_typer(db_app, name="db")
 person_app = typer.Typer(
-    help="Wat er over één persoon bewaard is: inzien of wissen (AVG).", no_args_is_help=True
+    help=_("Wat er over één persoon bewaard is: inzien of wissen (AVG)."), no_args_is_help=True
 )
 app.add_typer(run_app, name="run")
 app.add_typer(person_app, name="person")
@@ -73,13 +78,15 @@ log = logging.getLogger("dialoogbot")
 _TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 METRICS_PORT = typer.Option(
     "--metrics-port",
-    help="Poort voor /healthz en /metrics zonder HTTP-server van de bot "
-    "(ook: DIALOOGBOT_METRICS_PORT)",
+    help=_(
+        "Poort voor /healthz en /metrics zonder HTTP-server van de bot "
+        "(ook: DIALOOGBOT_METRICS_PORT)"
+    ),
 )
 _NUMBER_PROBLEMS = {
-    "float_parsing": "geef een getal, bijvoorbeeld 1.5",
-    "float_type": "geef een getal, bijvoorbeeld 1.5",
-    "finite_number": "geef een gewoon getal",
+    "float_parsing": N_("geef een getal, bijvoorbeeld 1.5"),
+    "float_type": N_("geef een getal, bijvoorbeeld 1.5"),
+    "finite_number": N_("geef een gewoon getal"),
 }
 
 
@@ -102,7 +109,7 @@ def _configured(factory: Callable[[], S]) -> S:
             f"DIALOOGBOT_{'_'.join(str(p) for p in e['loc']).upper()}: {_problem(e)}"
             for e in exc.errors()
         )
-        typer.echo(f"Configuratie klopt niet: {problems}", err=True)
+        typer.echo(_("Configuratie klopt niet: {problems}").format(problems=problems), err=True)
         raise typer.Exit(1) from None
 
 
@@ -122,11 +129,12 @@ def _card(card_id: str) -> Card:
 
 
 def _problem(error: ErrorDetails) -> str:
-    """The validator's own Dutch sentence, rather than pydantic's English wrapper."""
+    """The validator's own sentence, rather than pydantic's English wrapper."""
     cause = error.get("ctx", {}).get("error")
     if error["type"] == "value_error" and cause is not None:
         return str(cause)
-    return _NUMBER_PROBLEMS.get(error["type"], error["msg"])
+    problem = _NUMBER_PROBLEMS.get(error["type"])
+    return error["msg"] if problem is None else _(problem)
 
 
 def _database(settings: Settings) -> Database:
@@ -183,8 +191,9 @@ def _run(work: Callable[[], Awaitable[T]]) -> T:
         if log.isEnabledFor(logging.DEBUG):
             raise
         typer.echo(
-            f"Er ging iets mis: {exc.__class__.__name__}: {exc}\n"
-            "Meer details: zet DIALOOGBOT_LOG_LEVEL=DEBUG.",
+            _("Er ging iets mis: {error}\nMeer details: zet DIALOOGBOT_LOG_LEVEL=DEBUG.").format(
+                error=f"{exc.__class__.__name__}: {exc}"
+            ),
             err=True,
         )
         raise typer.Exit(2) from None
@@ -198,20 +207,23 @@ async def _network_demo(settings: Settings) -> None:
     async with _service(settings, clock, speed=clock.factor) as service:
         result = await run_network_demo(service, clock, day=day, tick=0.1)
     typer.echo(
-        f"\nKlaar: netwerkronde {result.round_id} is gesloten en bewaard.\n"
-        f"Het verslag op papier: dialoogbot summary {result.round_id} --format pdf "
-        f"-o verslag.pdf"
+        "\n"
+        + _(
+            "Klaar: netwerkronde {id} is gesloten en bewaard.\n"
+            "Het verslag op papier: dialoogbot summary {id} --format pdf -o verslag.pdf"
+        ).format(id=result.round_id)
     )
 
 
-@app.command()
+@app.command(
+    help=_("Een volledige ronde van de Dialoogkaart in de terminal, met gesimuleerde collega's.")
+)
 def demo(
-    tempo: Annotated[str, typer.Option(help="Tijd tussen stappen: 1s, 2s, 1m…")] = "1s",
+    tempo: Annotated[str, typer.Option(help=_("Tijd tussen stappen: 1s, 2s, 1m…"))] = "1s",
     netwerk: Annotated[
-        bool, typer.Option("--netwerk", help="Een netwerkronde: ieder in eigen tempo, privé")
+        bool, typer.Option("--netwerk", help=_("Een netwerkronde: ieder in eigen tempo, privé"))
     ] = False,
 ) -> None:
-    """Een volledige ronde van de Dialoogkaart in de terminal, met gesimuleerde collega's."""
     from adapters.local.demo import run_demo
 
     try:
@@ -230,21 +242,22 @@ def demo(
             except ValueError as exc:
                 raise Fail(str(exc)) from None
         typer.echo(
-            f"\nKlaar: ronde {result.round_id} is afgerond en bewaard.\n"
-            f"Bekijk ze later met: dialoogbot rounds list\n"
-            f"Het verslag op papier: dialoogbot summary {result.round_id} --format pdf "
-            f"-o verslag.pdf"
+            "\n"
+            + _(
+                "Klaar: ronde {id} is afgerond en bewaard.\n"
+                "Bekijk ze later met: dialoogbot rounds list\n"
+                "Het verslag op papier: dialoogbot summary {id} --format pdf -o verslag.pdf"
+            ).format(id=result.round_id)
         )
 
     _run(work)
 
 
-@app.command()
+@app.command(help=_("Zelf meedoen in een lokaal kanaal: typ als een of meer deelnemers."))
 def console(
-    channel: Annotated[str, typer.Option(help="Naam van het lokale kanaal")] = "lokaal",
-    name: Annotated[str, typer.Option("--as", help="Wie je bent")] = "Coördinator",
+    channel: Annotated[str, typer.Option(help=_("Naam van het lokale kanaal"))] = "lokaal",
+    name: Annotated[str, typer.Option("--as", help=_("Wie je bent"))] = "Coördinator",
 ) -> None:
-    """Zelf meedoen in een lokaal kanaal: typ als een of meer deelnemers."""
     from adapters.local.console import run_console
 
     settings = _settings()
@@ -256,21 +269,19 @@ def console(
     _run(work)
 
 
-@cards_app.command("list")
+@cards_app.command("list", help=_("De kaarten: de ingebouwde en die in DIALOOGBOT_CARDS_DIR."))
 def cards_list() -> None:
-    """De kaarten: de ingebouwde en die in DIALOOGBOT_CARDS_DIR."""
     catalogue = _catalogue()
     for card in catalogue.offered():
         count = len(card.questions())
         parts = card.role_words[1] if len(card.roles) > 1 else card.role_words[0]
         typer.echo(f"{card.id}\t{card.title}\t{len(card.roles)} {parts}, {count} vragen")
     for problem in catalogue.problems:
-        typer.echo(f"Niet geladen:\n{problem}", err=True)
+        typer.echo(_("Niet geladen:\n{problem}").format(problem=problem), err=True)
 
 
-@cards_app.command("show")
-def cards_show(card_id: Annotated[str, typer.Argument(help="Id van de kaart")]) -> None:
-    """Een kaart helemaal tonen."""
+@cards_app.command("show", help=_("Een kaart helemaal tonen."))
+def cards_show(card_id: Annotated[str, typer.Argument(help=_("Id van de kaart"))]) -> None:
     card = _card(card_id)
     typer.echo(f"# {card.title}\n\n{card.purpose}\n")
     if card.usage is not None:
@@ -280,11 +291,12 @@ def cards_show(card_id: Annotated[str, typer.Argument(help="Id van de kaart")]) 
         if card.usage.settings:
             typer.echo("")
     if card.opening is not None:
-        typer.echo(f"Opening: {card.opening.question}\n  {card.opening.invitation}\n")
+        opening = _("Opening: {question}").format(question=card.opening.question)
+        typer.echo(f"{opening}\n  {card.opening.invitation}\n")
     for role in card.roles:
         typer.echo(f"## {role.number}. {role.title}\n{role.description}\n")
         for q in role.questions:
-            mark = " (begin aangevuld door dialoogbot)" if q.reconstructed else ""
+            mark = " " + _("(begin aangevuld door dialoogbot)") if q.reconstructed else ""
             typer.echo(f"  {q.number}{mark} {q.text}")
         typer.echo("")
     if card.droomvraag is not None:
@@ -296,19 +308,22 @@ def cards_show(card_id: Annotated[str, typer.Argument(help="Id van de kaart")]) 
     typer.echo(f"\n{origin_line(card)}")
 
 
-@cards_app.command("print")
+@cards_app.command(
+    "print", help=_("Een leeg gespreksformat om te printen, voor een groep die elkaar treft.")
+)
 def cards_print(
-    card_id: Annotated[str, typer.Argument(help="Id van de kaart")] = "dialoogkaart",
+    card_id: Annotated[str, typer.Argument(help=_("Id van de kaart"))] = "dialoogkaart",
     role: Annotated[
         int | None,
-        typer.Option("--rol", "--role", help="Alleen deze rol of dit thema (standaard: alle)"),
+        typer.Option("--rol", "--role", help=_("Alleen deze rol of dit thema (standaard: alle)")),
     ] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="pdf of html")] = "pdf",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Bestand")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help=_("pdf of html"))] = "pdf",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=_("Bestand"))] = None,
 ) -> None:
-    """Een leeg gespreksformat om te printen, voor een groep die elkaar treft."""
     if format not in ("pdf", "html"):
-        typer.echo(f"Onbekend formaat ‘{format}’: kies pdf of html.", err=True)
+        typer.echo(
+            _("Onbekend formaat ‘{format}’: kies pdf of html.").format(format=format), err=True
+        )
         raise typer.Exit(2)
     card = _card(card_id)
     try:
@@ -318,14 +333,13 @@ def cards_print(
     _write(data, output, binary=format == "pdf")
 
 
-@cards_app.command("validate")
+@cards_app.command("validate", help=_("Kaarten controleren; fouten noemen bestand, regel en veld."))
 def cards_validate(
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="Kaartbestanden (standaard: alle, ook die in DIALOOGBOT_CARDS_DIR)"),
+        typer.Argument(help=_("Kaartbestanden (standaard: alle, ook die in DIALOOGBOT_CARDS_DIR)")),
     ] = None,
 ) -> None:
-    """Kaarten controleren; fouten noemen bestand, regel en veld."""
     catalogue = _catalogue()
     problems: list[CardError] = []
     if files:
@@ -336,11 +350,10 @@ def cards_validate(
             except CardError as exc:
                 problems.append(exc)
             else:
-                typer.echo(f"{path}: in orde ({card.id}, {len(card.questions())} vragen)")
+                typer.echo(_valid(path, card))
     else:
         for card in catalogue.offered():
-            path = catalogue.paths[card.id]
-            typer.echo(f"{path}: in orde ({card.id}, {len(card.questions())} vragen)")
+            typer.echo(_valid(catalogue.paths[card.id], card))
         problems += catalogue.problems
     for problem in problems:
         typer.echo(str(problem), err=True)
@@ -348,15 +361,22 @@ def cards_validate(
         raise typer.Exit(1)
 
 
-@rounds_app.command("list")
+def _valid(path: Path, card: Card) -> str:
+    n = len(card.questions())
+    # Dutch has always said "vragen", also for one; the plural form lets English count.
+    return ngettext(
+        "{path}: in orde ({id}, {n} vragen)", "{path}: in orde ({id}, {n} vragen)", n
+    ).format(path=path, id=card.id, n=n)
+
+
+@rounds_app.command("list", help=_("Alle rondes: id, kanaal, kaart en status."))
 def rounds_list() -> None:
-    """Alle rondes: id, kanaal, kaart en status."""
     settings = _settings()
 
     async def work() -> None:
         rows = await _read(settings, lambda repo: repo.all())
         if not rows:
-            typer.echo("Nog geen rondes.")
+            typer.echo(_("Nog geen rondes."))
         for row in rows:
             thread = f"/{row.thread_id}" if row.thread_id else ""
             state = STATUS_WORDS.get(row.status, row.status)  # type: ignore[call-overload]
@@ -368,30 +388,35 @@ def rounds_list() -> None:
     _run(work)
 
 
-@app.command()
+@app.command(help=_("Het verslag van een ronde: de uitkomst, en alle antwoorden als bijlage."))
 def summary(
-    round_id: Annotated[int, typer.Argument(help="Id van de ronde (zie: rounds list)")],
+    round_id: Annotated[int, typer.Argument(help=_("Id van de ronde (zie: rounds list)"))],
     format: Annotated[
-        str, typer.Option("--format", "-f", help="md, json, html of pdf (A4, om te printen)")
+        str, typer.Option("--format", "-f", help=_("md, json, html of pdf (A4, om te printen)"))
     ] = "md",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Bestand")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=_("Bestand"))] = None,
 ) -> None:
-    """Het verslag van een ronde: de uitkomst, en alle antwoorden als bijlage."""
     if format not in RECORD_FORMATS:
-        typer.echo(f"Onbekend formaat ‘{format}’: kies md, json, html of pdf.", err=True)
+        typer.echo(
+            _("Onbekend formaat ‘{format}’: kies md, json, html of pdf.").format(format=format),
+            err=True,
+        )
         raise typer.Exit(2)
     settings = _settings()
 
     async def work() -> bytes:
         rnd = await _read(settings, lambda repo: repo.get(round_id))
         if rnd is None:
-            raise Fail(f"Ronde {round_id} bestaat niet. Zie: dialoogbot rounds list")
+            raise Fail(
+                _("Ronde {id} bestaat niet. Zie: dialoogbot rounds list").format(id=round_id)
+            )
         try:
             card = settings.catalogue().get(rnd.settings.card_id)
         except KeyError as exc:
             raise Fail(str(exc.args[0])) from None
-        result = compile_summary(card, rnd, SystemClock().now())
-        return RECORD_FORMATS[format](result)
+        with i18n.speaking(rnd.settings.language):  # the record is the round's, in its words
+            result = compile_summary(card, rnd, SystemClock().now())
+            return RECORD_FORMATS[format](result)
 
     _write(_run(work), output, binary=format == "pdf")
 
@@ -408,49 +433,59 @@ def _write(data: bytes, output: Path | None, *, binary: bool) -> None:
     """To the file, or to standard output; a PDF only to a terminal-less stdout."""
     if output is None:
         if binary and sys.stdout.isatty():
-            _fail("Een PDF schrijf je naar een bestand: voeg -o verslag.pdf toe.")
+            _fail(_("Een PDF schrijf je naar een bestand: voeg -o verslag.pdf toe."))
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
     try:
         output.write_bytes(data)
     except OSError as exc:
-        _fail(f"Kan {output} niet schrijven: {_why_not_written(exc, output)}.")
-    typer.echo(f"Geschreven: {output}")
+        _fail(
+            _("Kan {path} niet schrijven: {reason}.").format(
+                path=output, reason=_why_not_written(exc, output)
+            )
+        )
+    typer.echo(_("Geschreven: {path}").format(path=output))
 
 
 def _why_not_written(exc: OSError, output: Path) -> str:
     if isinstance(exc, FileNotFoundError):
-        return f"de map {output.parent} bestaat niet"
+        return _("de map {folder} bestaat niet").format(folder=output.parent)
     if isinstance(exc, PermissionError):
-        return "geen toestemming om daar te schrijven"
+        return _("geen toestemming om daar te schrijven")
     if isinstance(exc, IsADirectoryError):
-        return "dat is een map; geef een bestandsnaam"
+        return _("dat is een map; geef een bestandsnaam")
     if isinstance(exc, NotADirectoryError):
-        return "een deel van het pad is geen map"
+        return _("een deel van het pad is geen map")
     if exc.errno == errno.ENOSPC:
-        return "de schijf is vol"
+        return _("de schijf is vol")
     if exc.errno == errno.EROFS:
-        return "dat bestandssysteem is alleen-lezen"
+        return _("dat bestandssysteem is alleen-lezen")
     return exc.strerror or exc.__class__.__name__
 
 
-PERSON = typer.Argument(help="Wie: PLATFORM:GEBRUIKER, bijv. slack:U024BE7LH of telegram:12345")
+PERSON = typer.Argument(help=_("Wie: PLATFORM:GEBRUIKER, bijv. slack:U024BE7LH of telegram:12345"))
 
 
 def _who(person: str) -> tuple[str, str]:
     platform, sep, user_id = person.partition(":")
     if not sep or not platform or not user_id:
-        _fail(f"‘{person}’ klopt niet: schrijf PLATFORM:GEBRUIKER, bijv. slack:U024BE7LH.")
+        _fail(
+            _("‘{person}’ klopt niet: schrijf PLATFORM:GEBRUIKER, bijv. slack:U024BE7LH.").format(
+                person=person
+            )
+        )
     return platform, user_id
 
 
-@person_app.command("export")
+@person_app.command(
+    "export",
+    help=_("Alles wat er over iemand bewaard is, als JSON (wat /dialoog mijngegevens stuurt)."),
+)
 def person_export(
     person: Annotated[str, PERSON],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Bestand")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=_("Bestand"))] = None,
 ) -> None:
-    """Alles wat er over iemand bewaard is, als JSON (wat /dialoog mijngegevens stuurt)."""
     platform, user_id = _who(person)
     settings = _settings()
 
@@ -458,21 +493,24 @@ def person_export(
         async with _service(settings) as service:
             data: dict[str, Any] | None = await service.personal_data(platform, user_id)
         if data is None:
-            raise Fail(f"Over {person} is niets bewaard.")
+            raise Fail(_("Over {person} is niets bewaard.").format(person=person))
         return data
 
     data = _run(work)
     _write(json.dumps(data, ensure_ascii=False, indent=2).encode() + b"\n", output, binary=False)
 
 
-@person_app.command("erase")
+@person_app.command(
+    "erase",
+    help=_("Iemands antwoorden, naam en instellingen wissen (wat /dialoog vergeetmij doet)."),
+)
 def person_erase(
     person: Annotated[str, PERSON],
-    yes: Annotated[bool, typer.Option("--yes", help="Niet meer vragen of het zeker is")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help=_("Niet meer vragen of het zeker is"))] = False,
 ) -> None:
-    """Iemands antwoorden, naam en instellingen wissen (wat /dialoog vergeetmij doet)."""
     platform, user_id = _who(person)
-    if not yes and not typer.confirm(f"Alles van {person} wissen? Dat kan niet ongedaan worden"):
+    sure = _("Alles van {person} wissen? Dat kan niet ongedaan worden").format(person=person)
+    if not yes and not typer.confirm(sure):
         raise typer.Exit(1)
     settings = _settings()
 
@@ -480,71 +518,101 @@ def person_erase(
         async with _service(settings) as service:
             erased = await service.erase_person(platform, user_id)
         if erased is None:
-            raise Fail(f"Over {person} is niets bewaard.")
-        answers = "antwoord" if erased.answers == 1 else "antwoorden"
+            raise Fail(_("Over {person} is niets bewaard.").format(person=person))
         typer.echo(
-            f"Gewist: {erased.answers} {answers} in {erased.rounds} ronde(s), "
-            f"{erased.verdicts} reacties op een uitkomst, {erased.messages} wachtende berichten."
+            ngettext(
+                "Gewist: {answers} antwoord in {rounds} ronde(s), {verdicts} reacties op een "
+                "uitkomst, {messages} wachtende berichten.",
+                "Gewist: {answers} antwoorden in {rounds} ronde(s), {verdicts} reacties op een "
+                "uitkomst, {messages} wachtende berichten.",
+                erased.answers,
+            ).format(
+                answers=erased.answers,
+                rounds=erased.rounds,
+                verdicts=erased.verdicts,
+                messages=erased.messages,
+            )
         )
 
     _run(work)
 
 
-@app.command()
+@app.command(
+    help=_("Wissen wat langer bewaard is dan DIALOOGBOT_RETENTION_DAYS (de bot doet dit elk uur).")
+)
 def purge(
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Alleen laten zien wat weg zou gaan")
+        bool, typer.Option("--dry-run", help=_("Alleen laten zien wat weg zou gaan"))
     ] = False,
 ) -> None:
-    """Wissen wat langer bewaard is dan DIALOOGBOT_RETENTION_DAYS (de bot doet dit elk uur)."""
     settings = _settings()
 
     async def work() -> None:
         async with _service(settings) as service:
             purged = await service.purge(dry_run=dry_run)
-        verb = "Zou wissen" if dry_run else "Gewist"
+        # Two whole sentences rather than a verb in front: a translation may need to
+        # change more than the first words.
+        said = (
+            _(
+                "Zou wissen: {rounds} rondes die langer dan {days} dagen geleden eindigden, met "
+                "{answers} antwoorden; {messages} berichten zonder ronde; {persons} personen "
+                "naar wie niets meer verwijst."
+            )
+            if dry_run
+            else _(
+                "Gewist: {rounds} rondes die langer dan {days} dagen geleden eindigden, met "
+                "{answers} antwoorden; {messages} berichten zonder ronde; {persons} personen "
+                "naar wie niets meer verwijst."
+            )
+        )
         typer.echo(
-            f"{verb}: {purged.rounds} rondes die langer dan {settings.retention_days} dagen "
-            f"geleden eindigden, met {purged.answers} antwoorden; {purged.messages} berichten "
-            f"zonder ronde; {purged.persons} personen naar wie niets meer verwijst."
+            said.format(
+                rounds=purged.rounds,
+                days=settings.retention_days,
+                answers=purged.answers,
+                messages=purged.messages,
+                persons=purged.persons,
+            )
         )
 
     _run(work)
 
 
-@db_app.command("upgrade")
+@db_app.command("upgrade", help=_("Het databaseschema bijwerken (gebeurt ook bij elke start)."))
 def db_upgrade() -> None:
-    """Het databaseschema bijwerken (gebeurt ook bij elke start)."""
     settings = _settings()
 
     async def work() -> None:
         await _read(settings, lambda repo: asyncio.sleep(0))
-        typer.echo("Database is bijgewerkt.")
+        typer.echo(_("Database is bijgewerkt."))
 
     _run(work)
 
 
-@run_app.command("slack")
+@run_app.command(
+    "slack",
+    help=_(
+        "Verbinden met Slack: Socket Mode (standaard) of HTTP (--http, pad /slack/events).\n\n"
+        "Met --http staan /healthz en /metrics op dezelfde poort; anders op --metrics-port."
+    ),
+)
 def run_slack(
     http: Annotated[
-        bool, typer.Option("--http", help="Events API over HTTP in plaats van Socket Mode")
+        bool, typer.Option("--http", help=_("Events API over HTTP in plaats van Socket Mode"))
     ] = False,
-    port: Annotated[int, typer.Option(help="Poort voor --http")] = 3000,
-    host: Annotated[str, typer.Option(help="Adres voor --http en --metrics-port")] = "0.0.0.0",
+    port: Annotated[int, typer.Option(help=_("Poort voor --http"))] = 3000,
+    host: Annotated[str, typer.Option(help=_("Adres voor --http en --metrics-port"))] = "0.0.0.0",
     metrics_port: Annotated[int | None, METRICS_PORT] = None,
 ) -> None:
-    """Verbinden met Slack: Socket Mode (standaard) of HTTP (--http, pad /slack/events).
-
-    Met --http staan /healthz en /metrics op dezelfde poort; anders op --metrics-port."""
     try:
         from adapters.slack.app import SlackAdapter, SlackSettings
     except ImportError:
-        _fail("Slack-ondersteuning is niet geïnstalleerd: pip install 'dialoogbot[slack]'")
+        _fail(_("Slack-ondersteuning is niet geïnstalleerd: pip install 'dialoogbot[slack]'"))
     _check_port(port)
     settings = _settings()
     slack_settings = _platform_settings(SlackSettings, "SLACK", "Slack")
     if not http and slack_settings.app_token is None:
-        _fail("Socket Mode heeft SLACK_APP_TOKEN nodig (xapp-…); of gebruik --http.")
+        _fail(_("Socket Mode heeft SLACK_APP_TOKEN nodig (xapp-…); of gebruik --http."))
 
     metrics = _metrics_port(settings, metrics_port, port if http else None)
 
@@ -565,37 +633,46 @@ def run_slack(
     )
 
 
-@run_app.command("telegram")
+@run_app.command(
+    "telegram",
+    help=_(
+        "Verbinden met Telegram: long polling (standaard) of een webhook (--webhook URL).\n\n"
+        "Met een webhook staan /healthz en /metrics op dezelfde poort; anders op "
+        "--metrics-port."
+    ),
+)
 def run_telegram(
     webhook: Annotated[
-        str | None, typer.Option(help="Publieke https-URL voor een webhook (anders long polling)")
+        str | None,
+        typer.Option(help=_("Publieke https-URL voor een webhook (anders long polling)")),
     ] = None,
-    port: Annotated[int, typer.Option(help="Poort voor de webhook")] = 8443,
+    port: Annotated[int, typer.Option(help=_("Poort voor de webhook"))] = 8443,
     listen: Annotated[
-        str, typer.Option(help="Adres voor de webhook en --metrics-port")
+        str, typer.Option(help=_("Adres voor de webhook en --metrics-port"))
     ] = "0.0.0.0",
     metrics_port: Annotated[int | None, METRICS_PORT] = None,
 ) -> None:
-    """Verbinden met Telegram: long polling (standaard) of een webhook (--webhook URL).
-
-    Met een webhook staan /healthz en /metrics op dezelfde poort; anders op --metrics-port."""
     try:
         from adapters.telegram.app import TelegramAdapter, TelegramSettings
     except ImportError:
-        _fail("Telegram-ondersteuning is niet geïnstalleerd: pip install 'dialoogbot[telegram]'")
+        _fail(_("Telegram-ondersteuning is niet geïnstalleerd: pip install 'dialoogbot[telegram]'"))
     _check_port(port)
     if webhook is not None and not webhook.startswith("https://"):
-        _fail("--webhook moet een https-adres zijn, bijvoorbeeld https://bot.example.org/telegram")
+        _fail(
+            _("--webhook moet een https-adres zijn, bijvoorbeeld https://bot.example.org/telegram")
+        )
     settings = _settings()
     telegram_settings = _platform_settings(TelegramSettings, "TELEGRAM", "Telegram")
     if webhook:
         secret = telegram_settings.webhook_secret
         if secret is None:
-            _fail("Een webhook heeft TELEGRAM_WEBHOOK_SECRET nodig.")
+            _fail(_("Een webhook heeft TELEGRAM_WEBHOOK_SECRET nodig."))
         if not _TELEGRAM_SECRET.fullmatch(secret.get_secret_value()):
             _fail(
-                "TELEGRAM_WEBHOOK_SECRET mag alleen A-Z, a-z, 0-9, _ en - bevatten, 1 tot 256 "
-                "tekens; Telegram weigert andere. Maak er een met: openssl rand -hex 32"
+                _(
+                    "TELEGRAM_WEBHOOK_SECRET mag alleen A-Z, a-z, 0-9, _ en - bevatten, 1 tot "
+                    "256 tekens; Telegram weigert andere. Maak er een met: openssl rand -hex 32"
+                )
             )
 
     metrics = _metrics_port(settings, metrics_port, port if webhook else None)
@@ -621,7 +698,7 @@ def _fail(message: str) -> NoReturn:
 
 def _check_port(port: int) -> None:
     if not 1 <= port <= 65535:
-        _fail(f"--port {port} kan niet: kies een poort van 1 tot 65535.")
+        _fail(_("--port {port} kan niet: kies een poort van 1 tot 65535.").format(port=port))
 
 
 def _platform_settings(factory: Callable[[], S], prefix: str, label: str) -> S:
@@ -630,7 +707,11 @@ def _platform_settings(factory: Callable[[], S], prefix: str, label: str) -> S:
         return factory()
     except ValidationError as exc:
         names = ", ".join(f"{prefix}_{str(e['loc'][0]).upper()}" for e in exc.errors())
-        _fail(f"{label}-instellingen ontbreken of kloppen niet: {names}")
+        _fail(
+            _("{platform}-instellingen ontbreken of kloppen niet: {names}").format(
+                platform=label, names=names
+            )
+        )
 
 
 def _metrics_port(settings: Settings, option: int | None, http_port: int | None) -> int | None:
@@ -641,11 +722,15 @@ def _metrics_port(settings: Settings, option: int | None, http_port: int | None)
     if chosen is None:
         return None
     if not 1 <= chosen <= 65535:
-        _fail(f"--metrics-port {chosen} kan niet: kies een poort van 1 tot 65535.")
+        _fail(
+            _("--metrics-port {port} kan niet: kies een poort van 1 tot 65535.").format(port=chosen)
+        )
     if chosen == http_port:
         _fail(
-            f"--metrics-port {chosen} is de poort van de bot zelf; /healthz en /metrics staan "
-            "daar al. Laat --metrics-port weg of kies een andere poort."
+            _(
+                "--metrics-port {port} is de poort van de bot zelf; /healthz en /metrics staan "
+                "daar al. Laat --metrics-port weg of kies een andere poort."
+            ).format(port=chosen)
         )
     return chosen
 

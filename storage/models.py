@@ -233,6 +233,8 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(UserText)
     # Set for messages that must exist at most once (a coordinator told of a failure).
     once_key: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # the language to render it in (a round's own); None: the installation's
+    language: Mapped[str | None] = mapped_column(String(16))
 
     __table_args__ = (
         Index(

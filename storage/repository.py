@@ -180,6 +180,37 @@ class Repository:
         row = (await self.session.scalars(query)).first()
         return None if row is None else await self._load(row)
 
+    async def spoken(self, channel: ChannelRef, person: Person) -> str | None:
+        """The language of the round a message here is about: the channel's newest round,
+        else (a private chat) the newest round the person takes part in on this platform.
+        None where neither says: the installation's."""
+        in_channel = (
+            select(RoundRow.settings)
+            .where(
+                RoundRow.platform == channel.platform,
+                RoundRow.channel_id == channel.channel_id,
+                RoundRow.thread_id == (channel.thread_id or ""),
+            )
+            .order_by(RoundRow.id.desc())
+            .limit(1)
+        )
+        settings = (await self.session.scalars(in_channel)).first()
+        if settings is None:
+            theirs = (
+                select(RoundRow.settings)
+                .join(ParticipantRow, ParticipantRow.round_id == RoundRow.id)
+                .join(PersonRow, PersonRow.id == ParticipantRow.person_id)
+                .where(
+                    RoundRow.platform == channel.platform,
+                    PersonRow.platform == person.platform,
+                    PersonRow.user_id == person.user_id,
+                )
+                .order_by(RoundRow.id.desc())
+                .limit(1)
+            )
+            settings = (await self.session.scalars(theirs)).first()
+        return None if settings is None else settings.get("language")
+
     async def all(self) -> list[RoundRow]:
         return list(await self.session.scalars(select(RoundRow).order_by(RoundRow.id)))
 
@@ -700,6 +731,7 @@ class Repository:
             step_index=row.position,
             step=_step(row),
             own_first=bool(row.settings.get("own_first")),
+            language=row.settings.get("language"),
         )
 
     async def answer_targets(
@@ -733,6 +765,7 @@ class Repository:
                 step_index=row.position,
                 step=_step(row),
                 own_first=bool(row.settings.get("own_first")),
+                language=row.settings.get("language"),
             )
         return {
             (channel, reply_to): found[(channel.platform, channel.channel_id, reply_to)]
@@ -842,13 +875,18 @@ class Repository:
         )
         return [*posts, *answers]
 
-    async def enqueue(self, round_id: int | None, posts: Sequence[Post], now: datetime) -> int:
+    async def enqueue(
+        self, round_id: int | None, posts: Sequence[Post], now: datetime, *, language: str | None
+    ) -> int:
         """Queue messages; returns how many were queued (a ``once`` message only once)."""
-        return await self.enqueue_many([(round_id, post) for post in posts], now)
+        return await self.enqueue_many([(round_id, post) for post in posts], now, language=language)
 
-    async def enqueue_many(self, posts: Sequence[tuple[int | None, Post]], now: datetime) -> int:
-        """Queue the messages of several rounds: one statement for all but ``once`` ones."""
-        plain = [_outbox_values(r, p, now) for r, p in posts if p.once is None]
+    async def enqueue_many(
+        self, posts: Sequence[tuple[int | None, Post]], now: datetime, *, language: str | None
+    ) -> int:
+        """Queue the messages of several rounds: one statement for all but ``once`` ones.
+        ``language`` is what they are rendered in when sent (None: the installation's)."""
+        plain = [_outbox_values(r, p, now, language) for r, p in posts if p.once is None]
         if plain:
             await self.session.execute(insert(OutboxRow), plain)
         queued = len(plain)
@@ -856,7 +894,7 @@ class Repository:
             if post.once is not None:
                 result = await self.session.execute(
                     self._insert(OutboxRow)
-                    .values(**_outbox_values(round_id, post, now))
+                    .values(**_outbox_values(round_id, post, now, language))
                     .on_conflict_do_nothing(index_elements=["once_key"])
                     .returning(OutboxRow.id)
                 )
@@ -926,6 +964,7 @@ class Repository:
                 OutboxRow.attempts,
                 OutboxRow.progress,
                 OutboxRow.created_at,
+                OutboxRow.language,
             )
         )
         return [
@@ -940,6 +979,7 @@ class Repository:
                 token=token,
                 created_at=r.created_at,
                 progress=dict(r.progress or {}),
+                language=r.language,
             )
             for r in sorted(result.all(), key=lambda r: r.id)
         ]
@@ -1159,8 +1199,11 @@ def _changed_columns(before: Round, after: Round) -> dict[str, Any]:
     return {key: value for key, value in new.items() if old[key] != value}
 
 
-def _outbox_values(round_id: int | None, post: Post, now: datetime) -> dict[str, Any]:
+def _outbox_values(
+    round_id: int | None, post: Post, now: datetime, language: str | None
+) -> dict[str, Any]:
     return {
+        "language": language,
         "round_id": round_id,
         "platform": post.channel.platform,
         "channel_id": post.channel.channel_id,
@@ -1210,6 +1253,7 @@ def _round_columns(rnd: Round) -> dict[str, Any]:
             "hours": [h.strftime("%H:%M") for h in s.hours],
             "own_first": s.own_first,
             "retention_days": s.retention_days,
+            "language": s.language,
         },
         "review": _review_json(rnd.review),
         "previous": _previous_json(rnd.previous),
@@ -1269,6 +1313,7 @@ def _round(
         hours=tuple(time.fromisoformat(h) for h in s.get("hours", ["08:00", "18:00"])),  # type: ignore[arg-type]
         own_first=s.get("own_first", False),
         retention_days=s.get("retention_days", 365),
+        language=s.get("language"),
     )
     starter = next(p for role, _quiet, p in people if role == "starter")
     return Round(

@@ -250,6 +250,7 @@ def test_settings_within_the_bounds_become_the_round_defaults() -> None:
         timezone="Europe/Brussels",
         weekdays=frozenset({0, 2}),
         review=Cadence(days=2),  # the group checks the outcome unless told otherwise
+        language="nl",  # what the installation speaks, unless a round says otherwise
     )
 
 

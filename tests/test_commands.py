@@ -3,7 +3,15 @@ from datetime import UTC, date, datetime, time
 import pytest
 
 from adapters.local.channel import LocalChannel, person
-from bot.commands import Action, ActionCommand, CommandError, StartCommand, help_text, parse
+from bot.commands import (
+    Action,
+    ActionCommand,
+    CommandError,
+    OutcomeEdit,
+    StartCommand,
+    help_text,
+    parse,
+)
 from bot.model import Cadence
 
 
@@ -24,6 +32,29 @@ def test_start_with_every_option() -> None:
         begin=date(2026, 12, 1),
         anonymous=True,
     )
+
+
+def test_the_outcome_is_edited_with_english_words_as_well() -> None:
+    """An English round shows ``outcome action 1 when <date>``: those words work."""
+    dutch = parse("uitkomst actie 2 wanneer 1-3-2027")
+    english = parse("outcome action 2 when 1-3-2027")
+    assert (
+        dutch
+        == english
+        == ActionCommand(Action.OUTCOME, edit=OutcomeEdit("actie", 2, "by_when", date(2027, 3, 1)))
+    )
+    assert parse("outcome theme 1 remove") == parse("uitkomst thema 1 weg")
+    assert parse("outcome core Time first.") == ActionCommand(
+        Action.OUTCOME, edit=OutcomeEdit("kern", value="Time first.")
+    )
+    assert parse("outcome action 1 with the board") == parse("uitkomst actie 1 met the board")
+
+
+def test_a_round_chooses_its_language_from_those_there_are() -> None:
+    assert parse("start taal=EN") == StartCommand(language="en")
+    assert parse("start language=nl") == StartCommand(language="nl")
+    with pytest.raises(CommandError, match="Beschikbaar: taal=en, taal=nl"):
+        parse("start taal=fr")
 
 
 def test_english_aliases_and_case() -> None:

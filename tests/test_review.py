@@ -160,7 +160,7 @@ async def test_a_later_word_of_the_same_person_counts_instead(
     assert rnd is not None
     assert len(rnd.verdicts) == 2  # both words are kept
     await channel.say(ANNA, "/dialoog status")
-    assert "1 van 3 zeggen dat het klopt" in channel.replies[-1].text
+    assert "1 van 3 zegt dat het klopt" in channel.replies[-1].text
     assert "1 bezwaar" in channel.replies[-1].text
 
 

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from adapters.port import Adapter
+from bot.i18n import _
 from bot.model import (
     AnswerDeleted,
     AnswerEdited,
@@ -95,18 +96,26 @@ class LocalChannel:
     async def send(self, channel: ChannelRef, content: Content, parts: Parts) -> str:
         if isinstance(content, ReplyPost):  # said to one person: nobody replies to it
             self.replies.append(content)
-            prefix = f"dialoogbot → alleen voor {content.name}" if content.private else "dialoogbot"
+            prefix = (
+                _("dialoogbot → alleen voor {name}").format(name=content.name)
+                if content.private
+                else "dialoogbot"
+            )
             self.out(_indent(prefix, str(plain(content.text))))
             return "reply"
         bot_ids, _user_ids = await self._ids()
         message_id = f"b{next(bot_ids)}"
         match content:
             case ReminderPost() | DirectNotice() | DraftPost():
-                label = f"dialoogbot → privé aan {content.name} [{message_id}]"
+                label = _("dialoogbot → privé aan {name} [{id}]").format(
+                    name=content.name, id=message_id
+                )
             case QuestionPost() if content.name is not None:
-                label = f"dialoogbot → privé aan {content.name} [{message_id}]"
+                label = _("dialoogbot → privé aan {name} [{id}]").format(
+                    name=content.name, id=message_id
+                )
             case ProgressPost() if content.edit_of is not None:
-                label = f"dialoogbot [{content.edit_of}, bijgewerkt]"
+                label = _("dialoogbot [{id}, bijgewerkt]").format(id=content.edit_of)
                 message_id = content.edit_of
             case _:
                 label = f"dialoogbot [{message_id}]"
@@ -177,18 +186,19 @@ class LocalChannel:
                     )
         if isinstance(event, AnswerGiven):
             self.said[message_id] = (who.key, target)
-        label = f"{who.name} [{message_id}]" + (" (privé)" if private or direct else "")
+        label = f"{who.name} [{message_id}]" + (" " + _("(privé)") if private or direct else "")
         self.out(_indent(label, str(plain(text))))
         await self._handle(event)
         return message_id
 
     async def edit(self, who: Person, message_id: str, text: str, *, confirm: bool = False) -> None:
         """Change ``who``'s own answer; ``confirm`` asks the bot to say what happened."""
-        self.out(_indent(f"{who.name} past [{message_id}] aan", str(plain(text))))
+        label = _("{name} past [{id}] aan").format(name=who.name, id=message_id)
+        self.out(_indent(label, str(plain(text))))
         await self._handle(AnswerEdited(self.channel, who, message_id, text, confirm=confirm))
 
     async def delete(self, who: Person, message_id: str, *, confirm: bool = False) -> None:
-        self.out(f"{who.name} verwijdert [{message_id}]")
+        self.out(_("{name} verwijdert [{id}]").format(name=who.name, id=message_id))
         await self._handle(AnswerDeleted(self.channel, message_id, person=who, confirm=confirm))
 
     async def _handle(self, event: Event) -> None:

@@ -30,6 +30,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.document import data_document, record_document
 from adapters.port import Adapter
 from adapters.slack import blocks, translate
+from bot import i18n
 from bot.i18n import _
 from bot.model import ChannelRef, InboundEvent
 from bot.outbound import (
@@ -47,6 +48,7 @@ from bot.outbound import (
     SummaryPost,
 )
 from bot.service import DialogueService
+from bot.summary import Summary
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -246,9 +248,9 @@ class SlackAdapter:
         )
 
         async def open_modal() -> None:
-            await self.client.views_open(
-                trigger_id=body["trigger_id"], view=blocks.private_modal(target, question)
-            )
+            with i18n.speaking(await self.service.round_language(int(target["round_id"]))):
+                view = blocks.private_modal(target, question)
+            await self.client.views_open(trigger_id=body["trigger_id"], view=view)
 
         return open_modal
 
@@ -269,9 +271,9 @@ class SlackAdapter:
         target = translate.button_target(body)
 
         async def open_modal() -> None:
-            await self.client.views_open(
-                trigger_id=body["trigger_id"], view=blocks.remark_modal(kind, target)
-            )
+            with i18n.speaking(await self.service.round_language(int(target["round_id"]))):
+                view = blocks.remark_modal(kind, target)
+            await self.client.views_open(trigger_id=body["trigger_id"], view=view)
 
         return open_modal
 
@@ -292,20 +294,12 @@ class SlackAdapter:
         user = body["user"]["id"]
 
         async def open_modal() -> None:
+            round_id = int(target["round_id"])
             summary = await self.service.outcome_draft(
-                self.platform, int(target["round_id"]), translate.person(user, "")
+                self.platform, round_id, translate.person(user, "")
             )
-            if summary is None:
-                view = blocks.info_modal(
-                    _("Uitkomst"),
-                    _(
-                        "Dit concept kun je niet meer aanpassen: het ligt al bij de groep of is "
-                        "gepubliceerd, of je bent geen coördinator van deze ronde."
-                    ),
-                )
-            else:
-                metadata = {"round_id": summary.round_id, "channel": str(target["channel"])}
-                view = blocks.edit_modal(summary, metadata)
+            with i18n.speaking(await self.service.round_language(round_id)):
+                view = _edit_view(summary, target)
             await self.client.views_open(trigger_id=body["trigger_id"], view=view)
 
         return open_modal
@@ -663,3 +657,17 @@ class _Poster:
 
 
 _fits_the_port: type[Adapter] = SlackAdapter  # checked by mypy
+
+
+def _edit_view(summary: Summary | None, target: dict[str, Any]) -> dict[str, Any]:
+    """The draft's edit modal, or why it cannot be edited (any more)."""
+    if summary is None:
+        return blocks.info_modal(
+            _("Uitkomst"),
+            _(
+                "Dit concept kun je niet meer aanpassen: het ligt al bij de groep of is "
+                "gepubliceerd, of je bent geen coördinator van deze ronde."
+            ),
+        )
+    metadata = {"round_id": summary.round_id, "channel": str(target["channel"])}
+    return blocks.edit_modal(summary, metadata)

@@ -52,7 +52,9 @@ from adapters.pace import Pace, Window
 from adapters.port import Adapter
 from adapters.telegram import format as fmt
 from adapters.telegram import translate
+from bot import i18n
 from bot.brief import edit_commands, editable, record_note, reviewing
+from bot.commands import verdict_word
 from bot.i18n import _
 from bot.model import ChannelRef, CommandGiven, InboundEvent, StepKind
 from bot.outbound import (
@@ -261,13 +263,14 @@ class TelegramAdapter:
                 _("Deze link hoort niet bij een vraag waarop jij nu privé kunt antwoorden.")
             )
             return
-        if translate.own_first_start(words):
-            how = _(
-                "Antwoord op dit bericht. Als de stap sluit, komt je antwoord met je naam in de "
-                "draad onder de vraag in de groep."
-            )
-        else:
-            how = _("Antwoord op dit bericht; alleen de eindsamenvatting toont je antwoord.")
+        with i18n.speaking(await self.service.round_language(target[0])):
+            if translate.own_first_start(words):
+                how = _(
+                    "Antwoord op dit bericht. Als de stap sluit, komt je antwoord met je naam "
+                    "in de draad onder de vraag in de groep."
+                )
+            else:
+                how = _("Antwoord op dit bericht; alleen de eindsamenvatting toont je antwoord.")
         asked = await message.reply_text(
             fmt.pack(fmt.text_units(question) + fmt.text_units(how, "i"))[0],
             parse_mode=ParseMode.HTML,
@@ -301,10 +304,21 @@ class TelegramAdapter:
             return
         verb, round_id = target
         channel = await self.service.round_channel(round_id)
-        user = query.from_user
         if channel is None or channel.platform != self.platform:
             await self._answer_button(query, _("Deze ronde ken ik niet."))
             return
+        with i18n.speaking(await self.service.round_language(round_id)):
+            await self._on_round_button(update, query, verb, round_id, channel)
+
+    async def _on_round_button(
+        self,
+        update: Update,
+        query: CallbackQuery,
+        verb: str,
+        round_id: int,
+        channel: ChannelRef,
+    ) -> None:
+        user = query.from_user
         chat = int(channel.channel_id)
         pressed_in = query.message.chat.id if query.message is not None else None
         if verb == translate.JOIN:
@@ -324,7 +338,9 @@ class TelegramAdapter:
                 await self._answer_button(query, _("Alleen leden van de groep kunnen reageren."))
                 return
             if verb != "klopt":
-                how = _("Typ in de groep: /dialoog {kind} <je {kind}>").format(kind=verb)
+                how = _("Typ in de groep: /dialoog {kind} <je {kind}>").format(
+                    kind=verdict_word(verb)
+                )
                 await self._answer_button(query, how, alert=True)
                 return
             event = CommandGiven(
