@@ -77,10 +77,13 @@ class RoundRow(Base):
     previous: Mapped[dict[str, Any] | None]
     # how many participants' answers were erased at their request (storage/privacy.py)
     erased: Mapped[int] = mapped_column(default=0, server_default="0")
+    # when an ended round is deleted: its end plus the retention its welcome promised
+    keep_until: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
 
     __table_args__ = (
         Index("ix_rounds_channel", "platform", "channel_id", "thread_id", "status"),
+        Index("ix_rounds_keep_until", "keep_until"),
         # every round that wants waking: active ones, and finished ones with a terugblik
         Index(
             "ix_rounds_wake",

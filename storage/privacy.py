@@ -179,10 +179,17 @@ async def purge(
     messages_after: timedelta,
     dry_run: bool = False,
 ) -> Purged:
-    """Delete what has been kept long enough (or, ``dry_run``, only count it)."""
+    """Delete what has been kept long enough (or, ``dry_run``, only count it).
+
+    An ended round goes when the time its welcome promised is over (``keep_until``), or
+    sooner when the installation's retention (``rounds_after``) has been lowered since:
+    never later than was said, and never later than the installation now allows."""
     old_rounds = select(RoundRow.id).where(
         RoundRow.status.in_(ENDED),
-        func.coalesce(RoundRow.finished_at, RoundRow.created_at) < now - rounds_after,
+        or_(
+            RoundRow.keep_until < now,
+            func.coalesce(RoundRow.finished_at, RoundRow.created_at) < now - rounds_after,
+        ),
     )
     old_messages = (
         OutboxRow.round_id.is_(None),

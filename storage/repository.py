@@ -1263,7 +1263,15 @@ def _round_columns(rnd: Round) -> dict[str, Any]:
         "wake_at": min((t for t in (rnd.next_due, rnd.remind_at) if t is not None), default=None),
         "paused_at": rnd.paused_at,
         "finished_at": rnd.finished_at,
+        "keep_until": keep_until(rnd),
     }
+
+
+def keep_until(rnd: Round) -> datetime | None:
+    """An ended round is kept as long as its welcome said; an active one until it ends."""
+    if rnd.status.active:
+        return None
+    return (rnd.finished_at or rnd.created_at) + timedelta(days=rnd.settings.retention_days)
 
 
 def _step_values(round_id: int, position: int, step: Step) -> dict[str, Any]:

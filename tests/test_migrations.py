@@ -32,7 +32,7 @@ async def test_migrating_again_is_harmless_and_ends_at_head(db: Database) -> Non
     await db.migrate()
     async with db.engine.connect() as conn:
         versions = (await conn.execute(text("SELECT version_num FROM alembic_version"))).all()
-    assert [v[0] for v in versions] == ["0009"]
+    assert [v[0] for v in versions] == ["0010"]
 
 
 async def test_rounds_stored_as_json_come_through_the_upgrade_whole(database_url: str) -> None:

@@ -11,13 +11,14 @@ from sqlalchemy import func, select
 from adapters.local.channel import LocalChannel, person
 from bot.model import Status
 from bot.outbound import DirectNotice, NoticePost, QuestionPost
-from bot.render import summary_markdown
+from bot.render import content_text, summary_markdown
 from bot.service import DialogueService
 from bot.summary import compile_summary
 from dialogues.cards import get_card
 from storage import privacy
 from storage.db import Database
 from storage.models import AnswerRow, OutboxRow, PersonRow, RoundRow
+from tests.conftest import make_service
 from tests.fakes import FakeClock
 from tests.test_service import round_state, run_due
 
@@ -232,6 +233,36 @@ async def test_purge_runs_on_the_clock_within_the_hour_after_the_retention(
     async with db.transaction() as session:
         assert await session.scalar(select(func.count()).select_from(RoundRow)) == 0
         assert await session.scalar(select(func.count()).select_from(AnswerRow)) == 0
+
+
+async def test_each_round_is_kept_as_long_as_its_welcome_said_and_no_longer(
+    db: Database, clock: FakeClock
+) -> None:
+    """The welcome states the retention when the round starts. Raising the installation's
+    retention later does not keep that round longer than it said; lowering it deletes
+    rounds sooner, which breaks no promise."""
+    short = make_service(db, clock, retention_days=30)
+    team = LocalChannel(short, "team", out=lambda _text: None)
+    await finished_round(team, short, clock)
+    assert "30 dagen" in _welcome(team)
+    raised = make_service(db, clock, retention_days=365)  # the setting raised afterwards
+    other = LocalChannel(raised, "ander-team", out=lambda _text: None)
+    await finished_round(other, raised, clock)
+    assert "365 dagen" in _welcome(other)
+
+    clock.advance(days=31)
+    purged = await raised.purge()
+    assert purged.rounds == 1  # the first round's 30 days are over, whatever is set now
+    assert await round_state(raised, team) is None
+    assert await round_state(raised, other) is not None
+
+    lowered = make_service(db, clock, retention_days=7)
+    assert (await lowered.purge()).rounds == 1  # 31 days after it ended is past 7 days
+    assert await round_state(lowered, other) is None
+
+
+def _welcome(channel: LocalChannel) -> str:
+    return content_text(channel.posted[0].content)
 
 
 async def test_an_outcome_fixed_for_review_loses_their_findings_too(
