@@ -266,10 +266,14 @@ class DialogueService:
                 "of beëindig hem eerst met /dialoog stop."
             ).format(id=active.id)
             return _replies(event, active.id, [Reply(event.person, text)])
+        card_id = cmd.card_id or self.defaults.card_id
         try:
-            card = self.cards(cmd.card_id or self.defaults.card_id)
-        except KeyError as exc:
-            text = str(exc.args[0]) if exc.args else str(exc)
+            card = self.cards(card_id)
+        except KeyError:
+            ids = ", ".join(sorted(c.id for c in self.offered()))
+            text = _("Kaart ‘{card}’ bestaat niet; beschikbaar: {ids}.").format(
+                card=card_id, ids=ids
+            )
             text += " " + _("Welke kaarten er zijn: /dialoog kaarten")
             return _replies(event, None, [Reply(event.person, text)])
         # a card named without a language sets it; else the installation's (not the one
