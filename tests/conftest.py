@@ -7,7 +7,7 @@ import itertools
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,6 +20,10 @@ from storage.db import Database
 from storage.store import SqlStore
 from tests.fakes import FakeClock
 from tests.pgcluster import postgres_cluster
+
+if TYPE_CHECKING:
+    from tests.slack_harness import Harness as SlackHarness
+    from tests.telegram_harness import Harness as TelegramHarness
 
 __all__ = ["postgres_cluster"]
 
@@ -73,6 +77,24 @@ def make_service(db: Database, clock: FakeClock, **defaults: Any) -> DialogueSer
 @pytest.fixture
 def service(db: Database, clock: FakeClock) -> DialogueService:
     return make_service(db, clock)
+
+
+@pytest.fixture
+async def slack(db: Database, clock: FakeClock) -> AsyncIterator[SlackHarness]:
+    """The bot's real slack-bolt adapter against the fake Slack on localhost."""
+    from tests.slack_harness import open_slack  # it builds its service with make_service
+
+    async with open_slack(db, clock) as harness:
+        yield harness
+
+
+@pytest.fixture
+async def telegram(db: Database, clock: FakeClock) -> AsyncIterator[TelegramHarness]:
+    """The bot's real python-telegram-bot adapter polling the fake Bot API on localhost."""
+    from tests.telegram_harness import open_telegram  # as open_slack
+
+    async with open_telegram(db, clock) as harness:
+        yield harness
 
 
 @pytest.fixture

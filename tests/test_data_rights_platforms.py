@@ -10,31 +10,13 @@ participant's answers were removed at their request.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
-import pytest
-
-from storage.db import Database
 from tests.fake_telegram import GROUP, USERS
-from tests.fakes import FakeClock
-from tests.slack_harness import CHANNEL, Harness, open_slack, pdf_text, reply
-from tests.test_telegram import Harness as TelegramHarness
-from tests.test_telegram import open_telegram
+from tests.slack_harness import CHANNEL, Harness, pdf_text, reply
+from tests.telegram_harness import Harness as TelegramHarness
 
 HOSTILE = "Mijn beeld <@UANNA> <!channel> *vet* <b>x</b> & meer"
 ERASED = "Antwoorden van 1 deelnemer zijn op hun verzoek verwijderd."
-
-
-@pytest.fixture
-async def slack(db: Database, clock: FakeClock) -> AsyncIterator[Harness]:
-    async with open_slack(db, clock) as harness:
-        yield harness
-
-
-@pytest.fixture
-async def telegram(db: Database, clock: FakeClock) -> AsyncIterator[TelegramHarness]:
-    async with open_telegram(db, clock) as harness:
-        yield harness
 
 
 async def test_slack_mijngegevens_then_vergeetmij(slack: Harness) -> None:

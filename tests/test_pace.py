@@ -14,7 +14,7 @@ from storage.db import Database
 from tests.fake_limits import SlidingWindow, TelegramLimits
 from tests.fake_telegram import GROUP
 from tests.fakes import FakeClock
-from tests.test_telegram import open_telegram
+from tests.telegram_harness import open_telegram
 
 
 class Virtual:

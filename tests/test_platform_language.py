@@ -8,30 +8,13 @@ buttons and forms on the spot: each must speak the round's language, not the pro
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
-import pytest
-
-from storage.db import Database
 from tests.fake_telegram import USERS
-from tests.fakes import FakeClock
-from tests.slack_harness import CHANNEL, Harness, kind, open_slack, pdf_text, reply
-from tests.test_telegram import Harness as TelegramHarness
-from tests.test_telegram import buttons, open_telegram
+from tests.slack_harness import CHANNEL, Harness, kind, pdf_text, reply
+from tests.telegram_harness import Harness as TelegramHarness
+from tests.telegram_harness import buttons
 
 DUTCH = ("Welkom", "Uitkomst", "Antwoorden tellen mee", "Privé antwoorden", "Bijlage", "Acties")
-
-
-@pytest.fixture
-async def slack(db: Database, clock: FakeClock) -> AsyncIterator[Harness]:
-    async with open_slack(db, clock) as harness:
-        yield harness
-
-
-@pytest.fixture
-async def telegram(db: Database, clock: FakeClock) -> AsyncIterator[TelegramHarness]:
-    async with open_telegram(db, clock) as harness:
-        yield harness
 
 
 def _shown(value: object) -> str:

@@ -5,10 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator
 from typing import Any
-
-import pytest
 
 from adapters.slack import translate
 from adapters.slack.app import SlackAdapter, SlackSettings
@@ -17,13 +14,7 @@ from storage.repository import Repository
 from tests.conftest import make_service
 from tests.fake_slack import APP_TOKEN, SIGNING_SECRET, TOKEN, FakeSlack
 from tests.fakes import FakeClock
-from tests.slack_harness import CHANNEL, Harness, kind, open_slack, pdf_text, reply, serve
-
-
-@pytest.fixture
-async def slack(db: Database, clock: FakeClock) -> AsyncIterator[Harness]:
-    async with open_slack(db, clock) as harness:
-        yield harness
+from tests.slack_harness import CHANNEL, Harness, kind, pdf_text, reply, serve
 
 
 async def answer_privately(slack: Harness, question: dict[str, Any], user: str, text: str) -> None:

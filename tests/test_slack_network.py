@@ -13,19 +13,15 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
-
-import pytest
 
 from adapters.slack import translate
 from bot.model import Round, Status
 from storage.db import Database
 from storage.repository import Repository
 from tests.fake_slack import USERS
-from tests.fakes import FakeClock
 from tests.platform_limits import SLACK_FALLBACK_LIMIT, slack_message_problems
 from tests.slack_harness import (
     CHANNEL,
@@ -34,7 +30,6 @@ from tests.slack_harness import (
     direct_channel,
     direct_edit,
     kind,
-    open_slack,
     pdf_text,
 )
 
@@ -45,12 +40,6 @@ START = "start netwerk sluit=2026-12-18 vragen=1.1 controle=uit"
 QUESTIONS = 6
 NAMES = ("Anna", "Bram", "Sara", "Vries", "Jansen", "Bakker")
 _ts = itertools.count(1)
-
-
-@pytest.fixture
-async def slack(db: Database, clock: FakeClock) -> AsyncIterator[Harness]:
-    async with open_slack(db, clock) as harness:
-        yield harness
 
 
 def ts() -> str:

@@ -9,19 +9,15 @@ Klopt, Aanvulling and Bezwaar buttons; the group answers; the coordinator publis
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
-
-import pytest
 
 from adapters.slack import translate
 from bot.model import ReviewPhase, Round, Status
 from storage.db import Database
 from storage.repository import Repository
-from tests.fakes import FakeClock
 from tests.platform_limits import slack_message_problems
-from tests.slack_harness import CHANNEL, Harness, kind, open_slack, pdf_text, reply, view_values
+from tests.slack_harness import CHANNEL, Harness, kind, pdf_text, reply, view_values
 
 ANNA, BRAM, SARA = "UANNA", "UBRAM", "USARA"
 # A round of question 1.1 only: opening, 1.1, droomvraag, inzichten, acties, betrekken.
@@ -52,12 +48,6 @@ STEPS: list[dict[str, str]] = [
 ]
 HOSTILE_KERN = "Tijd voor begeleiding gaat voor. <!channel> @everyone *vet* <b>x</b> & <@UBRAM>"
 ADDITION = "Ook de nabespreektijd hoort erbij. <!here> _schuin_"
-
-
-@pytest.fixture
-async def slack(db: Database, clock: FakeClock) -> AsyncIterator[Harness]:
-    async with open_slack(db, clock) as harness:
-        yield harness
 
 
 async def the_round(db: Database) -> Round:

@@ -10,27 +10,16 @@ every piece of it inert.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
-
-import pytest
 
 from adapters.slack import blocks, translate
 from bot.outbound import AnswerShown, AnswersPost
-from storage.db import Database
 from tests.fake_slack import USERS
-from tests.fakes import FakeClock
 from tests.platform_limits import SLACK_FALLBACK_LIMIT, slack_message_problems
-from tests.slack_harness import CHANNEL, Harness, kind, open_slack
+from tests.slack_harness import CHANNEL, Harness, kind
 
 START = "start vragen=1.1 eerst-zelf controle=uit tempo=1d"
 HOSTILE = "<!channel> *vet* <@UANNA> & <https://example.org|klik hier> `code`"
-
-
-@pytest.fixture
-async def slack(db: Database, clock: FakeClock) -> AsyncIterator[Harness]:
-    async with open_slack(db, clock) as harness:
-        yield harness
 
 
 def private_button(question: dict[str, Any]) -> dict[str, Any]:

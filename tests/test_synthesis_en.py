@@ -11,31 +11,14 @@ import pytest
 from bot.model import Answer as RoundAnswer
 from bot.model import ChannelRef, Person, Round, RoundSettings, Status, Step, StepKind
 from bot.summary import card_words, draft
-from bot.synthesis import Statement, Synthesis, Theme, synthesize
+from bot.synthesis import Statement, Synthesis, synthesize
 from dialogues.cards import get_card
 from tests.test_synthesis import CARD_TEXT as DUTCH_CARD_TEXT
-from tests.test_synthesis import TIME_ROUND, demo_statements
+from tests.test_synthesis import EVALUATION, TIME_ROUND, demo_statements, st, theme_with
 
 TODAY = date(2026, 11, 27)
 CARD = get_card("dialoogkaart-en")
 CARD_TEXT = card_words(CARD)
-EVALUATION = {"inzichten", "acties", "betrekken"}
-
-
-def st(
-    ref: str, person: str, text: str, *, author: str | None = "", section: str = ""
-) -> Statement:
-    """A statement; the author defaults to the person's name, the section to the ref's kind."""
-    if not section:
-        section = ref if ref in EVALUATION | {"opening", "droomvraag"} else "question"
-    return Statement(
-        ref=ref,
-        label=ref,
-        section=section,
-        person=person,
-        author=person if author == "" else author,
-        text=text,
-    )
 
 
 def run(statements: list[Statement], card_text: str = CARD_TEXT) -> Synthesis:
@@ -44,12 +27,6 @@ def run(statements: list[Statement], card_text: str = CARD_TEXT) -> Synthesis:
 
 def terms(result: Synthesis) -> set[str]:
     return {term for theme in result.themes for term in theme.terms}
-
-
-def theme_with(result: Synthesis, term: str) -> Theme:
-    found = [t for t in result.themes if term in t.terms]
-    assert found, f"no theme with {term!r}: {[t.title for t in result.themes]}"
-    return found[0]
 
 
 # Time and the timetable come back in different steps and words, next to other things.

@@ -10,22 +10,18 @@ the coordinator closes the round and the outcome, with the record, appears in th
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
-
-import pytest
 
 from adapters.telegram import translate
 from bot.model import ChannelRef, Round, Status
 from storage.db import Database
 from storage.repository import Repository
 from tests.fake_telegram import GROUP, USERS
-from tests.fakes import FakeClock
 from tests.platform_limits import telegram_parse, telegram_text_problems
 from tests.slack_harness import pdf_text
-from tests.test_telegram import Harness, buttons, open_telegram
+from tests.telegram_harness import Harness, buttons
 
 AMS = ZoneInfo("Europe/Amsterdam")
 ANNA, BRAM, SARA = (int(USERS[n]["id"]) for n in ("anna", "bram", "sara"))
@@ -34,12 +30,6 @@ START = "/dialoog start netwerk sluit=2026-12-18 vragen=1.1 controle=uit"
 QUESTIONS = 6
 NAMES = ("Anna", "Bram", "Sara", "Vries", "Jansen", "Bakker")
 JOIN = "dialoog:doe-mee:1"
-
-
-@pytest.fixture
-async def telegram(db: Database, clock: FakeClock) -> AsyncIterator[Harness]:
-    async with open_telegram(db, clock) as harness:
-        yield harness
 
 
 def answer(user: str, n: int) -> str:

@@ -9,21 +9,17 @@ coordinator publishes.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
-
-import pytest
 
 from adapters.telegram import translate
 from bot.model import ChannelRef, ReviewPhase, Round, Status
 from storage.db import Database
 from storage.repository import Repository
 from tests.fake_telegram import GROUP, USERS
-from tests.fakes import FakeClock
 from tests.platform_limits import telegram_text_problems
 from tests.slack_harness import pdf_text
-from tests.test_telegram import Harness, buttons, open_telegram
+from tests.telegram_harness import Harness, buttons
 
 ANNA, BRAM, SARA = (int(str(USERS[n]["id"])) for n in ("anna", "bram", "sara"))
 # A round of question 1.1 only: opening, 1.1, droomvraag, inzichten, acties, betrekken.
@@ -54,12 +50,6 @@ STEPS: list[dict[str, str]] = [
 ]
 KERN = "Tijd voor begeleiding gaat voor. <b>x</b> @everyone <script>&amp;"
 ADDITION = "Ook de nabespreektijd hoort erbij. <i>echt</i> & @all"
-
-
-@pytest.fixture
-async def telegram(db: Database, clock: FakeClock) -> AsyncIterator[Harness]:
-    async with open_telegram(db, clock) as harness:
-        yield harness
 
 
 async def the_round(db: Database) -> Round:

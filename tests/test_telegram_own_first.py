@@ -9,28 +9,17 @@ the question, in the round's topic, escaped.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
-
-import pytest
 
 from adapters.telegram import format as fmt
 from bot.outbound import AnswerShown, AnswersPost
-from storage.db import Database
 from tests.fake_telegram import USERS
-from tests.fakes import FakeClock
 from tests.platform_limits import telegram_parse, telegram_text_problems
-from tests.test_telegram import Harness, buttons, open_telegram
+from tests.telegram_harness import Harness, buttons
 
 START = "/dialoog start vragen=1.1 eerst-zelf controle=uit tempo=1d"
 HOSTILE = "<b>vet</b> & <a href='https://example.org'>klik</a> &amp; <script>"
 TOPIC = 77
-
-
-@pytest.fixture
-async def telegram(db: Database, clock: FakeClock) -> AsyncIterator[Harness]:
-    async with open_telegram(db, clock) as harness:
-        yield harness
 
 
 async def answer_first(t: Harness, question: dict[str, Any], user: str, text: str) -> None:
