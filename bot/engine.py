@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from bot import network, review, texts
+from bot import asking, network, review, texts
 from bot.commands import (
     FOLLOWUP_DEFAULT,
     Action,
@@ -54,7 +54,7 @@ from bot.outbound import (
     SummaryPost,
 )
 from bot.school_days import first_due, local, next_due, reminder_due
-from bot.summary import Labels, compile_summary, invitation, reconstructed, step_label
+from bot.summary import Labels, compile_summary, step_label
 from dialogues.cards import Card
 
 
@@ -301,26 +301,9 @@ def _remind(rnd: Round, card: Card) -> Outcome:
 def question_post(
     rnd: Round, index: int, card: Card, answer_until: datetime | None
 ) -> QuestionPost:
-    step = rnd.steps[index]
-    label, role, text = step_label(card, step.kind, step.ref)
+    """The step as the channel's question, numbered among the steps not skipped."""
     counted = [i for i, s in enumerate(rnd.steps) if s.state is not StepState.SKIPPED]
-    return QuestionPost(
-        round_id=rnd.id,
-        step_index=index,
-        step_number=counted.index(index) + 1,
-        step_count=len(counted),
-        kind=step.kind,
-        ref=step.ref,
-        label=label,
-        role=role,
-        text=text,
-        invitation=invitation(card, step.kind),
-        reconstructed=reconstructed(card, step.kind, step.ref),
-        own_first=rnd.settings.own_first,
-        answer_until=answer_until,
-        timezone=rnd.settings.timezone,
-        anonymous=rnd.settings.anonymous,
-    )
+    return asking.question(rnd, index, card, order=counted, answer_until=answer_until)
 
 
 # --- commands --------------------------------------------------------------------------

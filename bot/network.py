@@ -19,7 +19,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot import review, texts
+from bot import asking, review, texts
 from bot.i18n import _, ngettext
 from bot.model import (
     Answer,
@@ -36,13 +36,12 @@ from bot.outbound import (
     NoticePost,
     Post,
     ProgressPost,
-    QuestionPost,
     ReminderPost,
     Reply,
     SummaryPost,
 )
 from bot.school_days import is_school_day, local
-from bot.summary import Labels, compile_summary, invitation, reconstructed, step_label
+from bot.summary import Labels, compile_summary, step_label
 from dialogues.cards import Card
 
 Result = tuple[Round, tuple[Post, ...], tuple[Reply, ...]]
@@ -342,31 +341,10 @@ def status(rnd: Round, person: Person, coordinator: bool) -> str:
 
 
 def _question(rnd: Round, index: int, member: Member, card: Card) -> Post:
-    step = rnd.steps[index]
-    label, role, text = step_label(card, step.kind, step.ref)
-    order = questions(rnd)
-    return Post(
-        rnd.channel,
-        QuestionPost(
-            round_id=rnd.id,
-            step_index=index,
-            step_number=order.index(index) + 1,
-            step_count=len(order),
-            kind=step.kind,
-            ref=step.ref,
-            label=label,
-            role=role,
-            text=text,
-            invitation=invitation(card, step.kind),
-            answer_until=closing_moment(rnd),
-            timezone=rnd.settings.timezone,
-            anonymous=rnd.settings.anonymous,
-            reconstructed=reconstructed(card, step.kind, step.ref),
-            platform=member.person.platform,
-            user_id=member.person.user_id,
-            name=member.person.name,
-        ),
+    asked = asking.question(
+        rnd, index, card, order=questions(rnd), answer_until=closing_moment(rnd), to=member.person
     )
+    return Post(rnd.channel, asked)
 
 
 def _others(rnd: Round, index: int, person: Person, card: Card) -> Post:
