@@ -220,7 +220,7 @@ class DialogueService:
     async def _erase(self, repo: Unit, platform: str, user_id: str, now: datetime) -> Erased | None:
         """Erase the person, and compose again what was waiting to show their answers."""
         kept = await repo.personal_data(platform, user_id)
-        erased = await repo.erase_person(platform, user_id)
+        erased = await repo.erase_person(platform, user_id, now)
         if erased is None or kept is None:
             return erased
         traces = personal.Traces(

@@ -33,6 +33,7 @@ class Erased:
     # rounds that keep something fixed of them: an outcome under review or published, or
     # (a later round) the actions of a round they answered in
     fixed: tuple[int, ...] = ()
+    events: int = 0  # their events in the inbox, emptied (and closed, if still waiting)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +186,7 @@ class Unit(Protocol):
 
     # people's own data (storage/privacy.py)
     async def personal_data(self, platform: str, user_id: str) -> dict[str, Any] | None: ...
-    async def erase_person(self, platform: str, user_id: str) -> Erased | None: ...
+    async def erase_person(self, platform: str, user_id: str, now: datetime) -> Erased | None: ...
     async def purge(
         self, now: datetime, *, rounds_after: timedelta, messages_after: timedelta, dry_run: bool
     ) -> Purged: ...

@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.store import Erased, Purged
 from storage.models import (
     AnswerRow,
+    InboxRow,
     OutboxRow,
     ParticipantRow,
     PersonRow,
@@ -39,6 +40,9 @@ from storage.models import (
 ENDED = ("finished", "cancelled")
 CARRIES_ANSWERS = ("summary", "draft", "answers")
 REFERENCE = ("type", "round_id", "step_index")  # all a sent message keeps of itself
+# what an inbox row keeps of an event whose sender was erased
+ERASED_EVENT: dict[str, Any] = {"erased": True}
+ERASED_OUTCOME = "erased at the person's request"
 
 
 def reference(content: dict[str, Any]) -> dict[str, Any]:
@@ -124,8 +128,9 @@ async def export(session: AsyncSession, platform: str, user_id: str) -> dict[str
     }
 
 
-async def erase(session: AsyncSession, platform: str, user_id: str) -> Erased | None:
+async def erase(session: AsyncSession, platform: str, user_id: str, now: datetime) -> Erased | None:
     """Remove the person; None if nothing is stored about them."""
+    events = await _forget_their_events(session, platform, user_id, now)
     person = await _person(session, platform, user_id)
     if person is None:
         return None
@@ -168,7 +173,32 @@ async def erase(session: AsyncSession, platform: str, user_id: str) -> Erased | 
         messages=messages.rowcount,  # type: ignore[attr-defined]
         recompose=tuple(recompose),
         fixed=tuple(fixed),
+        events=events,
     )
+
+
+async def _forget_their_events(
+    session: AsyncSession, platform: str, user_id: str, now: datetime
+) -> int:
+    """What the person sent that the inbox still holds: events handled in the last days
+    (kept to recognise a redelivery) carry their name and words, and an answer not yet
+    worked off would be stored after the erasure. Both lose their content; one still
+    waiting is closed, so it is never worked off. (An event another process is working
+    off at this very moment may still land: see the README.)"""
+    theirs = (
+        InboxRow.platform == platform,
+        InboxRow.payload[("person", "platform")].as_string() == platform,
+        InboxRow.payload[("person", "user_id")].as_string() == user_id,
+    )
+    waiting = await session.execute(
+        update(InboxRow)
+        .where(*theirs, InboxRow.done_at.is_(None))
+        .values(payload=ERASED_EVENT, done_at=now, claimed_until=None, outcome=ERASED_OUTCOME)
+    )
+    handled = await session.execute(
+        update(InboxRow).where(*theirs, InboxRow.done_at.is_not(None)).values(payload=ERASED_EVENT)
+    )
+    return waiting.rowcount + handled.rowcount  # type: ignore[attr-defined,no-any-return]
 
 
 async def purge(

@@ -1074,8 +1074,8 @@ class Repository:
     async def personal_data(self, platform: str, user_id: str) -> dict[str, Any] | None:
         return await privacy.export(self.session, platform, user_id)
 
-    async def erase_person(self, platform: str, user_id: str) -> Erased | None:
-        return await privacy.erase(self.session, platform, user_id)
+    async def erase_person(self, platform: str, user_id: str, now: datetime) -> Erased | None:
+        return await privacy.erase(self.session, platform, user_id, now)
 
     async def purge(
         self, now: datetime, *, rounds_after: timedelta, messages_after: timedelta, dry_run: bool

@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from adapters.local.channel import LocalChannel, person
-from bot.model import Status
+from bot.model import AnswerGiven, Status
 from bot.outbound import DirectNotice, NoticePost, QuestionPost
 from bot.render import content_text, summary_markdown
 from bot.service import DialogueService
@@ -17,7 +17,7 @@ from bot.summary import compile_summary
 from dialogues.cards import get_card
 from storage import privacy
 from storage.db import Database
-from storage.models import AnswerRow, OutboxRow, PersonRow, RoundRow
+from storage.models import AnswerRow, InboxRow, OutboxRow, PersonRow, RoundRow
 from tests.conftest import make_service
 from tests.fakes import FakeClock
 from tests.test_service import round_state, run_due
@@ -71,8 +71,8 @@ async def test_erasure_leaves_a_summary_without_them_that_says_so(
 ) -> None:
     await finished_round(channel, service, clock)
     async with db.transaction() as session:
-        erased = await privacy.erase(session, "local", BRAM.user_id)
-        again = await privacy.erase(session, "local", BRAM.user_id)
+        erased = await privacy.erase(session, "local", BRAM.user_id, clock.now())
+        again = await privacy.erase(session, "local", BRAM.user_id, clock.now())
     assert erased is not None
     assert again is None
     assert erased.rounds == 1
@@ -218,6 +218,34 @@ async def test_a_summary_waiting_to_go_out_is_composed_again_without_them(
     [summary] = channel.summaries()
     assert "Bram" not in summary.summary.model_dump_json()
     assert summary.summary.erased == 1
+
+
+async def test_the_inbox_forgets_them_too(
+    db: Database, channel: LocalChannel, service: DialogueService, clock: FakeClock
+) -> None:
+    """Events handled in the last days still carry a name and words, kept to recognise a
+    redelivery; an answer acknowledged but not yet worked off would be stored after the
+    erasure. Neither survives it."""
+    await channel.say(ANNA, "/dialoog start rollen=1 controle=uit")
+    question = channel.latest_question()
+    assert question is not None
+    await channel.say(BRAM, "Bram, eerder gegeven", reply_to=question)
+    in_flight = AnswerGiven(channel.channel, BRAM, "u99", "Bram, nog onderweg", reply_to=question)
+    assert await service.receive(in_flight) is not None  # acknowledged, not worked off
+
+    erased = await service.erase_person("local", BRAM.user_id)
+    assert erased is not None
+    assert erased.events == 2
+    await service.work_inbox()
+    rnd = await round_state(service, channel)
+    assert rnd is not None
+    assert [a.text for a in rnd.answers] == []
+    async with db.transaction() as session:
+        payloads = json.dumps(list(await session.scalars(select(InboxRow.payload))))
+        outcomes = list(await session.scalars(select(InboxRow.outcome)))
+    assert "Bram" not in payloads
+    assert "Anna" in payloads  # only theirs
+    assert "erased at the person's request" in outcomes
 
 
 async def test_purge_runs_on_the_clock_within_the_hour_after_the_retention(
