@@ -4,9 +4,9 @@ Coordinators type these in a chat box, often on a phone, so parsing is forgiving
 can be (Dutch and English words, any case, ``ma-vr`` or ``ma,di,wo``) and precise where it
 cannot: every error says what was wrong and what is allowed, in one short message.
 
-Every option is bounded, because a value no one means (a step every 800 school days, a
-round beginning in ten years) would otherwise surface much later as an error nobody can
-connect to the command. The ``DIALOOGBOT_*`` defaults go through the same parsers.
+This module is the grammar: the verbs, the options of ``start``, and how they combine.
+What each value may be (a date, a cadence, a zone, role numbers) is ``bot.values``, which
+the ``DIALOOGBOT_*`` defaults read as well.
 """
 
 from __future__ import annotations
@@ -16,12 +16,33 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
-from bot import i18n
 from bot.i18n import N_, _
 from bot.model import Cadence
+from bot.values import (
+    CARD_ID,
+    DEFAULT_TIMEZONE,
+    ONOFF,
+    CommandError,
+    check_begin,
+    check_closes,
+    clip,
+    is_step_ref,
+    parse_cadence,
+    parse_card_id,
+    parse_date,
+    parse_hours,
+    parse_language,
+    parse_questions,
+    parse_remind_every,
+    parse_review,
+    parse_roles,
+    parse_skip_dates,
+    parse_time,
+    parse_weekdays,
+    parse_zone,
+)
 
 
 class Action(StrEnum):
@@ -161,34 +182,6 @@ OPTIONS: dict[str, str] = {
 ANONYMOUS_WORDS = {"anoniem", "anonymous"}
 NETWORK_WORDS = {"netwerk", "network"}
 OWN_FIRST_WORDS = {"eerst-zelf", "own-first"}
-# reminders in a network round: at most one per this many school days
-MAX_REMIND_EVERY = 20
-ONOFF = {"aan": "on", "on": "on", "uit": "off", "off": "off"}
-
-DAY_NAMES: dict[str, int] = {
-    "ma": 0, "maandag": 0, "mon": 0, "monday": 0,
-    "di": 1, "dinsdag": 1, "tue": 1, "tuesday": 1,
-    "wo": 2, "woensdag": 2, "wed": 2, "wednesday": 2,
-    "do": 3, "donderdag": 3, "thu": 3, "thursday": 3,
-    "vr": 4, "vrijdag": 4, "fri": 4, "friday": 4,
-    "za": 5, "zaterdag": 5, "sat": 5, "saturday": 5,
-    "zo": 6, "zondag": 6, "sun": 6, "sunday": 6,
-}  # fmt: skip
-
-_QUESTION = re.compile(r"^[1-9][0-9]*\.[1-9][0-9]*$")
-_CARD_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
-_ROLE = re.compile(r"^[1-9][0-9]{0,2}$")
-_TIME = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
-# One school year's holidays fit in a year. Keeping every skipped date of a round within
-# one year also leaves each two-year window enough school days for any allowed cadence.
-_MAX_SKIP_SPAN = timedelta(days=366)
-DEFAULT_TIMEZONE = "Europe/Amsterdam"
-# Files in the zone database that are not zones a school is in.
-_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
-
-
-class CommandError(ValueError):
-    """A command that cannot be carried out; ``str()`` is the message for the user."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,9 +206,6 @@ class StartCommand:
     # the round's language (``taal=en``); None: the card's when one is named, else the
     # installation's
     language: str | None = None
-
-
-REVIEW_OFF = "off"
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +248,7 @@ def parse(text: str, *, now: datetime | None = None, timezone: str = DEFAULT_TIM
     if verb not in VERBS:
         raise CommandError(
             _("Onbekend commando ‘{verb}’. Mogelijk: {verbs}.").format(
-                verb=_clip(words[0]), verbs=_verb_list()
+                verb=clip(words[0]), verbs=_verb_list()
             )
         )
     action = VERBS[verb]
@@ -271,13 +261,13 @@ def parse(text: str, *, now: datetime | None = None, timezone: str = DEFAULT_TIM
     if action is Action.CLOSE:
         if len(rest) > 1:
             raise CommandError(_("Gebruik: sluit (nu), of sluit JJJJ-MM-DD (een andere datum)."))
-        return ActionCommand(action, _date(rest[0]).isoformat() if rest else None)
+        return ActionCommand(action, parse_date(rest[0]).isoformat() if rest else None)
     if action is Action.FREE:
         if len(rest) != 1:
             raise CommandError(
                 _("Gebruik: vrij JJJJ-MM-DD of vrij JJJJ-MM-DD..JJJJ-MM-DD (en met komma's).")
             )
-        days = _skip_dates(rest[0])
+        days = parse_skip_dates(rest[0])
         return ActionCommand(action, ",".join(d.isoformat() for d in days))
     if action is Action.OUTCOME:
         return ActionCommand(action, edit=_parse_edit(_after_verb(text)) if rest else None)
@@ -296,7 +286,7 @@ def parse(text: str, *, now: datetime | None = None, timezone: str = DEFAULT_TIM
             )
         return ActionCommand(action, CONFIRM)
     if action is Action.SKIP:
-        if len(rest) > 1 or (rest and not _is_step_ref(rest[0])):
+        if len(rest) > 1 or (rest and not is_step_ref(rest[0])):
             raise CommandError(
                 _("‘overslaan’ neemt hooguit één vraagnummer, bijvoorbeeld: overslaan 2.4")
             )
@@ -304,7 +294,7 @@ def parse(text: str, *, now: datetime | None = None, timezone: str = DEFAULT_TIM
     if rest:
         raise CommandError(
             _("‘{verb}’ heeft geen opties; laat ‘{extra}’ weg.").format(
-                verb=verb, extra=_clip(" ".join(rest))
+                verb=verb, extra=clip(" ".join(rest))
             )
         )
     return ActionCommand(action)
@@ -325,7 +315,7 @@ def _parse_start(words: list[str], *, now: datetime | None, timezone: str) -> St
                 flags["network"] = True
             elif folded in OWN_FIRST_WORDS:
                 flags["own_first"] = True
-            elif card_id is None and "card_id" not in values and _CARD_ID.fullmatch(folded):
+            elif card_id is None and "card_id" not in values and CARD_ID.fullmatch(folded):
                 card_id = folded
             else:
                 raise CommandError(_unknown_option(word))
@@ -344,7 +334,7 @@ def _parse_start(words: list[str], *, now: datetime | None, timezone: str) -> St
     zone = values.get("timezone", timezone)
     assert isinstance(zone, str)
     if now is not None and isinstance(begin, date):
-        _check_begin(begin, now.astimezone(ZoneInfo(zone)).date())
+        check_begin(begin, now.astimezone(ZoneInfo(zone)).date())
     network = flags.get("network", False)
     closes = values.get("closes")
     if network and closes is None:
@@ -373,19 +363,6 @@ def _parse_start(words: list[str], *, now: datetime | None, timezone: str) -> St
     )
 
 
-def check_closes(closes: date, today: date, begin: object = None) -> None:
-    """A closing date lies after today (and after the beginning), within a year."""
-    first = begin if isinstance(begin, date) and begin > today else today
-    last = _a_year_after(today)
-    if not first < closes <= last:
-        raise CommandError(
-            _(
-                "‘sluit={value}’ kan niet: kies een datum na {first} en hooguit een jaar "
-                "vooruit ({last})."
-            ).format(value=_dutch_date(closes), first=_dutch_date(first), last=_dutch_date(last))
-        )
-
-
 # A follow-up is asked within half a year: later, the actions belong to another round.
 FOLLOWUP_DEFAULT = timedelta(weeks=6)
 _MAX_FOLLOWUP = timedelta(weeks=26)
@@ -405,7 +382,7 @@ def _parse_followup(words: list[str]) -> ActionCommand:
     if days > _MAX_FOLLOWUP.days:
         raise CommandError(
             _("‘over={value}’ is te lang: kies hooguit 26 weken (een half jaar).").format(
-                value=_clip(value)
+                value=clip(value)
             )
         )
     return ActionCommand(Action.FOLLOWUP, str(days))
@@ -471,261 +448,26 @@ def _parse_edit(text: str) -> OutcomeEdit:
     if part == "by_when":
         if value_text.casefold() in NONE_WORDS:
             return OutcomeEdit(field, index, part, None)
-        return OutcomeEdit(field, index, part, _date(value_text))
+        return OutcomeEdit(field, index, part, parse_date(value_text))
     return OutcomeEdit(field, index, part, _remark(value_text) if value_text else None)
 
 
-def _check_begin(begin: date, today: date) -> None:
-    last = _a_year_after(today)
-    if not today <= begin <= last:
-        raise CommandError(
-            _(
-                "‘begin={value}’ kan niet: kies een datum van vandaag ({today}) tot hooguit een "
-                "jaar vooruit ({last})."
-            ).format(value=_dutch_date(begin), today=_dutch_date(today), last=_dutch_date(last))
-        )
-
-
-def _a_year_after(day: date) -> date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
-
-
-def _dutch_date(day: date) -> str:
-    return f"{day.day}-{day.month}-{day.year}"
-
-
-def _shown(option: str, value: str) -> str:
-    """How to echo a value: as typed in a command (``tempo=4h``), or bare for a setting."""
-    return _clip(f"{option}={value}" if option else value)
-
-
-def _roles(value: str) -> tuple[int, ...]:
-    parts = [p for p in value.split(",") if p]
-    if not parts or not all(_ROLE.match(p) for p in parts):
-        raise CommandError(
-            _("‘rollen={value}’ klopt niet: geef rolnummers, bijvoorbeeld rollen=1,3").format(
-                value=_clip(value)
-            )
-        )
-    return tuple(dict.fromkeys(int(p) for p in parts))
-
-
-def _questions(value: str) -> tuple[str, ...]:
-    parts = [p for p in value.split(",") if p]
-    if not parts or not all(_QUESTION.match(p) for p in parts):
-        raise CommandError(
-            _("‘vragen={value}’ klopt niet: geef vraagnummers, bijvoorbeeld vragen=1.1,2.4").format(
-                value=_clip(value)
-            )
-        )
-    return tuple(dict.fromkeys(parts))
-
-
-def parse_cadence(value: str, option: str = "tempo") -> Cadence:
-    """``tempo=``, bounded by ``Cadence.allowed``; ``option=""`` for a setting's messages."""
-    try:
-        cadence = Cadence.parse(value)
-    except ValueError:
-        raise CommandError(
-            _(
-                "‘{value}’ klopt niet: gebruik dagen (1d), uren (4h), minuten (30m) "
-                "of seconden (30s)."
-            ).format(value=_shown(option, value))
-        ) from None
-    if not cadence.allowed:
-        raise CommandError(
-            _(
-                "‘{value}’ is te lang: kies 1d tot {days}d (schooldagen), of op de klok 1s "
-                "tot {hours}h ({clock_days} dagen)."
-            ).format(
-                value=_shown(option, value),
-                days=Cadence.MAX_DAYS,
-                hours=Cadence.MAX_SECONDS // 3600,
-                clock_days=Cadence.MAX_SECONDS // 86400,
-            )
-        )
-    return cadence
-
-
-def parse_time(value: str, option: str = "tijd") -> time:
-    match = _TIME.match(value)
-    if not match:
-        raise CommandError(
-            _("‘{value}’ klopt niet: gebruik uu:mm, bijvoorbeeld 09:00").format(
-                value=_shown(option, value)
-            )
-        )
-    return time(int(match[1]), int(match[2]))
-
-
-def parse_weekdays(value: str, option: str = "dagen") -> frozenset[int]:
-    days: set[int] = set()
-    for part in value.casefold().split(","):
-        first, dash, last = part.partition("-")
-        if first not in DAY_NAMES or (dash and last not in DAY_NAMES):
-            raise CommandError(
-                _(
-                    "‘{value}’ klopt niet: gebruik ma, di, wo, do, vr, za, zo, "
-                    "bijvoorbeeld ma-vr of ma,wo,vr"
-                ).format(value=_shown(option, value))
-            )
-        start = DAY_NAMES[first]
-        end = DAY_NAMES[last] if dash else start
-        days.update(range(start, end + 1) if start <= end else [*range(start, 7), *range(end + 1)])
-    return frozenset(days)
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        pass
-    match = re.fullmatch(r"(\d{1,2})-(\d{1,2})-(\d{4})", value)
-    if match:
-        try:
-            return date(int(match[3]), int(match[2]), int(match[1]))
-        except ValueError:
-            pass
-    raise CommandError(
-        _("‘{value}’ is geen datum: gebruik jjjj-mm-dd of dd-mm-jjjj.").format(value=_clip(value))
-    )
-
-
-def _skip_dates(value: str) -> tuple[date, ...]:
-    dates: list[date] = []
-    for part in (p for p in value.split(",") if p):
-        first, dots, last = part.partition("..")
-        start = _date(first)
-        end = _date(last) if dots else start
-        if end < start or end - start > _MAX_SKIP_SPAN:
-            raise CommandError(
-                _(
-                    "‘vrij={value}’ klopt niet: een periode loopt van vroeg naar laat en duurt "
-                    "hooguit een jaar, bijvoorbeeld vrij=2026-12-21..2027-01-01"
-                ).format(value=_clip(part))
-            )
-        dates.extend(start + timedelta(days=n) for n in range((end - start).days + 1))
-        if max(dates) - min(dates) > _MAX_SKIP_SPAN:
-            raise CommandError(
-                _(
-                    "‘vrij={value}’ klopt niet: alle vrije dagen samen liggen binnen een jaar; "
-                    "van {first} tot {last} is langer."
-                ).format(
-                    value=_clip(value), first=_dutch_date(min(dates)), last=_dutch_date(max(dates))
-                )
-            )
-    return tuple(sorted(set(dates)))
-
-
-@cache
-def _zones() -> dict[str, str]:
-    return {name.casefold(): name for name in available_timezones() - _NOT_ZONES}
-
-
-def parse_zone(value: str, option: str = "zone") -> str:
-    """An IANA zone name, in its own spelling whatever the case it was typed in."""
-    name = _zones().get(value.casefold())
-    if name is None:
-        raise CommandError(
-            _(
-                "‘{value}’ is geen tijdzone; gebruik een naam als Europe/Amsterdam of "
-                "Europe/Brussels"
-            ).format(value=_shown(option, value))
-        )
-    return name
-
-
-def parse_review(value: str, option: str = "controle") -> Cadence | str:
-    """``controle=2d`` (school days for the group to check), or ``controle=uit``."""
-    if ONOFF.get(value.casefold()) == "off":
-        return REVIEW_OFF
-    return parse_cadence(value, option)
-
-
 _PARSERS: dict[str, Callable[[str], object]] = {
-    "card_id": lambda value: _card_id(value),
-    "language": lambda value: _language(value),
-    "roles": _roles,
-    "questions": _questions,
+    "card_id": parse_card_id,
+    "language": parse_language,
+    "roles": parse_roles,
+    "questions": parse_questions,
     "cadence": parse_cadence,
     "time_of_day": parse_time,
     "weekdays": parse_weekdays,
-    "skip_dates": _skip_dates,
+    "skip_dates": parse_skip_dates,
     "timezone": parse_zone,
-    "begin": _date,
+    "begin": parse_date,
     "review": parse_review,
-    "closes": lambda value: _date(value),
-    "remind_every": lambda value: _remind_every(value),
-    "hours": lambda value: _hours(value),
+    "closes": parse_date,
+    "remind_every": parse_remind_every,
+    "hours": parse_hours,
 }
-
-
-def _card_id(value: str) -> str:
-    """A card's id as cards spell it; whether the card exists, the card list decides."""
-    folded = value.casefold()
-    if not _CARD_ID.fullmatch(folded):
-        raise CommandError(
-            _(
-                "‘kaart={value}’ klopt niet: een kaart-id heeft kleine letters, cijfers en "
-                "streepjes, bijvoorbeeld kaart=reactieronde. De kaarten: /dialoog kaarten"
-            ).format(value=_clip(value))
-        )
-    return folded
-
-
-def _language(value: str) -> str:
-    folded = value.casefold()
-    if folded not in i18n.available():
-        raise CommandError(
-            _("‘taal={value}’ ken ik niet. Beschikbaar: {languages}.").format(
-                value=_clip(value),
-                languages=", ".join(f"taal={code}" for code in i18n.available()),
-            )
-        )
-    return folded
-
-
-def _remind_every(value: str) -> int:
-    match = re.fullmatch(r"([1-9][0-9]?)d", value.casefold())
-    if match is None or int(match[1]) > MAX_REMIND_EVERY:
-        raise CommandError(
-            _(
-                "‘herinner={value}’ klopt niet: om de hoeveel schooldagen hooguit een "
-                "herinnering, 1d tot {max}d, bijvoorbeeld herinner=3d"
-            ).format(value=_clip(value), max=MAX_REMIND_EVERY)
-        )
-    return int(match[1])
-
-
-def _hours(value: str) -> tuple[time, time]:
-    first, dash, last = value.partition("-")
-    try:
-        if not dash:
-            raise CommandError("")
-        start, end = parse_time(first), parse_time(last)
-    except CommandError:
-        raise CommandError(
-            _("‘uren={value}’ klopt niet: gebruik van-tot, bijvoorbeeld uren=08:00-18:00").format(
-                value=_clip(value)
-            )
-        ) from None
-    if not start < end:
-        raise CommandError(
-            _("‘uren={value}’ klopt niet: het begin ligt voor het eind.").format(value=_clip(value))
-        )
-    return start, end
-
-
-def _is_step_ref(word: str) -> bool:
-    return bool(_QUESTION.match(word))
-
-
-def _clip(text: str, limit: int = 40) -> str:
-    """Keep echoed user input short; adapters escape it, this keeps replies readable."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _verb_list() -> str:
@@ -756,7 +498,7 @@ def _unknown_option(word: str) -> str:
         "vrij=JJJJ-MM-DD..JJJJ-MM-DD · begin=JJJJ-MM-DD · zone=Europe/Amsterdam · "
         "controle=2d|uit · taal=en · anoniem · netwerk sluit=JJJJ-MM-DD herinner=3d "
         "uren=08:00-18:00 eerst-zelf"
-    ).format(word=_clip(word))
+    ).format(word=clip(word))
 
 
 def help_text() -> str:

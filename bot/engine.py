@@ -19,14 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from bot import asking, network, review, texts
-from bot.commands import (
-    FOLLOWUP_DEFAULT,
-    Action,
-    ActionCommand,
-    CommandError,
-    check_closes,
-    help_text,
-)
+from bot.commands import FOLLOWUP_DEFAULT, Action, ActionCommand, help_text
 from bot.i18n import _, ngettext
 from bot.model import (
     Answer,
@@ -55,6 +48,7 @@ from bot.outbound import (
 )
 from bot.school_days import first_due, local, next_due, reminder_due
 from bot.summary import Labels, compile_summary, step_label
+from bot.values import CommandError, check_closes
 from dialogues.cards import Card
 
 

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from bot.commands import CommandError
 from bot.i18n import _
 from bot.model import RoundSettings
+from bot.values import CommandError
 
 _SEARCH_LIMIT_DAYS = 366 * 2
 

@@ -34,15 +34,7 @@ from babel import Locale
 from bot import engine, i18n, network, personal
 from bot.clock import Clock
 from bot.clockwork import Clockwork
-from bot.commands import (
-    CONFIRM,
-    REVIEW_OFF,
-    VERBS,
-    Action,
-    ActionCommand,
-    CommandError,
-    StartCommand,
-)
+from bot.commands import CONFIRM, VERBS, Action, ActionCommand, StartCommand
 from bot.commands import parse as parse_command
 from bot.delivery import Delivery, Sender, resolve
 from bot.i18n import _
@@ -71,6 +63,7 @@ from bot.review import status_phrase
 from bot.store import AnswerTarget, Erased, InboxEntry, Purged, Store, Unit
 from bot.summary import Summary, compile_summary, previous_of, step_label
 from bot.texts import card_list, status_line
+from bot.values import REVIEW_OFF, CommandError
 from dialogues.cards import Card, load_builtin_cards
 
 log = logging.getLogger(__name__)

@@ -21,9 +21,9 @@ from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot import i18n
-from bot.commands import parse_cadence, parse_review, parse_time, parse_weekdays, parse_zone
 from bot.i18n import _
 from bot.model import Cadence, RoundSettings
+from bot.values import parse_cadence, parse_review, parse_time, parse_weekdays, parse_zone
 from dialogues.cards import CardError
 from dialogues.catalogue import Catalogue, load_catalogue
 from storage.db import DEFAULT_PATIENCE, DatabaseUrlError, normalize_url

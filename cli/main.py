@@ -26,7 +26,6 @@ from pydantic_core import ErrorDetails
 from adapters.port import Adapter
 from bot import i18n
 from bot.clock import Clock, SystemClock
-from bot.commands import CommandError, parse_cadence
 from bot.i18n import N_, _, ngettext
 from bot.meter import NO_METER, Meter
 from bot.paper import blank_html, blank_pdf, record_html, record_pdf
@@ -35,6 +34,7 @@ from bot.scheduler import Ticker
 from bot.service import DialogueService
 from bot.summary import Summary, compile_summary
 from bot.texts import STATUS_WORDS, origin_line
+from bot.values import CommandError, parse_cadence
 from cli import logs
 from cli.config import CardSettings, Settings, early_language
 from dialogues.cards import Card, CardError, load_card

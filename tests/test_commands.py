@@ -6,13 +6,13 @@ from adapters.local.channel import LocalChannel, person
 from bot.commands import (
     Action,
     ActionCommand,
-    CommandError,
     OutcomeEdit,
     StartCommand,
     help_text,
     parse,
 )
 from bot.model import Cadence
+from bot.values import CommandError
 
 
 def test_start_with_every_option() -> None:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import engine
-from bot.commands import Action, ActionCommand, CommandError
+from bot.commands import Action, ActionCommand
 from bot.model import (
     AnswerDeleted,
     AnswerEdited,
@@ -23,6 +23,7 @@ from bot.model import (
     StepState,
 )
 from bot.outbound import NoticePost, Post, QuestionPost, ReminderPost, SummaryPost
+from bot.values import CommandError
 from dialogues.cards import get_card
 
 AMS = ZoneInfo("Europe/Amsterdam")

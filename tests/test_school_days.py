@@ -3,9 +3,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.commands import CommandError
 from bot.model import Cadence, RoundSettings
 from bot.school_days import NoSchoolDay, first_due, is_school_day, next_due
+from bot.values import CommandError
 
 AMS = ZoneInfo("Europe/Amsterdam")
 DAILY = RoundSettings(card_id="dialoogkaart")
