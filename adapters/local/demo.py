@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 import yaml
 
 from adapters.local.channel import LocalChannel, person
+from bot.i18n import _
 from bot.model import Cadence, Person
 from bot.outbound import Content, DraftPost, QuestionPost, ReminderPost, SummaryPost
 from bot.scheduler import Ticker
@@ -161,7 +162,12 @@ async def run_demo(
     channel.listeners.append(colleagues.on_post)
     ticker = Ticker(service, channel.deliver, interval=tick)
     names = ", ".join(colleagues.people)
-    out(f"Demo: {names} doen mee; jij bent de coördinator. Eén stap per {tempo}.\n")
+    out(
+        _("Demo: {names} doen mee; jij bent de coördinator. Eén stap per {tempo}.").format(
+            names=names, tempo=tempo
+        )
+        + "\n"
+    )
     ticker.start()
     try:
         # the group gets a few steps' time to check the outcome
@@ -266,8 +272,11 @@ async def run_network_demo(
     closes = (clock.now() + timedelta(days=21)).date()
     names = ", ".join(colleagues.PACES)
     out(
-        f"Demo netwerkronde: {names} doen mee, ieder in eigen tempo; één dag duurt "
-        f"{day:g} s. De ronde sluit {closes.isoformat()}.\n"
+        _(
+            "Demo netwerkronde: {names} doen mee, ieder in eigen tempo; één dag duurt "
+            "{day} s. De ronde sluit {closes}."
+        ).format(names=names, day=f"{day:g}", closes=closes.isoformat())
+        + "\n"
     )
     ticker.start()
     try:
