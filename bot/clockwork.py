@@ -46,7 +46,8 @@ class Clockwork:
         *,
         retention: timedelta = timedelta(days=365),
     ) -> None:
-        """``retention``: how long after a round ends it is kept, with all its answers."""
+        """``retention``: the installation's; a round is kept no longer than it (nor than
+        the retention its own welcome stated) after it ends, with all its answers."""
         self.store = store
         self.clock = clock
         self.cards = cards
@@ -97,8 +98,9 @@ class Clockwork:
             )  # fmt: skip
 
     async def purge(self, *, dry_run: bool = False) -> Purged:
-        """Delete rounds ended longer than the retention ago, with everything on them, and
-        round-less messages and people nothing refers to after ``MESSAGE_MEMORY``."""
+        """Delete ended rounds whose welcome's retention is over (or the installation's, if
+        it was lowered since), with everything on them, and round-less messages and people
+        nothing refers to after ``MESSAGE_MEMORY``."""
         async with self.store.transaction() as repo:
             return await repo.purge(
                 self.clock.now(),
